@@ -1,0 +1,84 @@
+"""Demo content of the portal app: the real ministries of the Sultanate of Oman and the
+centre's official channels (demo handles). ``load_demo`` calls ``load()`` of every app's
+``demo`` module, in INSTALLED_APPS order, so each app owns its demo data."""
+
+from django.db import transaction
+
+from portal.models import Ministry, OfficialChannel
+
+# (slug, Arabic name, English name)
+MINISTRIES = [
+    ("interior", "وزارة الداخلية", "Ministry of Interior"),
+    ("foreign-affairs", "وزارة الخارجية", "Ministry of Foreign Affairs"),
+    ("finance", "وزارة المالية", "Ministry of Finance"),
+    ("health", "وزارة الصحة", "Ministry of Health"),
+    ("education", "وزارة التربية والتعليم", "Ministry of Education"),
+    (
+        "higher-education",
+        "وزارة التعليم العالي والبحث العلمي والابتكار",
+        "Ministry of Higher Education, Research and Innovation",
+    ),
+    ("labour", "وزارة العمل", "Ministry of Labour"),
+    (
+        "commerce",
+        "وزارة التجارة والصناعة وترويج الاستثمار",
+        "Ministry of Commerce, Industry and Investment Promotion",
+    ),
+    ("economy", "وزارة الاقتصاد", "Ministry of Economy"),
+    ("energy", "وزارة الطاقة والمعادن", "Ministry of Energy and Minerals"),
+    (
+        "agriculture",
+        "وزارة الثروة الزراعية والسمكية وموارد المياه",
+        "Ministry of Agriculture, Fisheries and Water Resources",
+    ),
+    (
+        "transport",
+        "وزارة النقل والاتصالات وتقنية المعلومات",
+        "Ministry of Transport, Communications and Information Technology",
+    ),
+    ("housing", "وزارة الإسكان والتخطيط العمراني", "Ministry of Housing and Urban Planning"),
+    ("social-development", "وزارة التنمية الاجتماعية", "Ministry of Social Development"),
+    (
+        "culture-sports-youth",
+        "وزارة الثقافة والرياضة والشباب",
+        "Ministry of Culture, Sports and Youth",
+    ),
+    ("heritage-tourism", "وزارة التراث والسياحة", "Ministry of Heritage and Tourism"),
+    ("information", "وزارة الإعلام", "Ministry of Information"),
+    ("justice", "وزارة العدل والشؤون القانونية", "Ministry of Justice and Legal Affairs"),
+    ("awqaf", "وزارة الأوقاف والشؤون الدينية", "Ministry of Awqaf and Religious Affairs"),
+]
+
+# Demo handles for local use: not the accounts of any real organisation.
+CHANNELS = [
+    (OfficialChannel.Platform.X, "@tawasul_demo", "https://x.com/tawasul_demo"),
+    (
+        OfficialChannel.Platform.INSTAGRAM,
+        "@tawasul_demo",
+        "https://www.instagram.com/tawasul_demo/",
+    ),
+    (OfficialChannel.Platform.YOUTUBE, "@tawasul_demo", "https://www.youtube.com/@tawasul_demo"),
+]
+
+
+@transaction.atomic
+def load(stdout=None) -> None:
+    for order, (slug, name_ar, name_en) in enumerate(MINISTRIES, start=1):
+        Ministry.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_ar": name_ar,
+                "name_en": name_en,
+                "description_ar": f"تستقبل {name_ar} الشكاوى والمقترحات والأفكار عبر منصة تواصل.",
+                "description_en": f"The {name_en} receives complaints, suggestions and ideas "
+                "through Tawasul.",
+                "contact_email": f"{slug}@ministries.tawasul.example",
+                "order": order,
+            },
+        )
+    for order, (platform, handle, url) in enumerate(CHANNELS, start=1):
+        OfficialChannel.objects.update_or_create(
+            platform=platform, handle=handle, defaults={"url": url, "order": order}
+        )
+    if stdout:
+        stdout.write(f"portal: {len(MINISTRIES)} ministries, {len(CHANNELS)} channels")

@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MinistryQuerySet(models.QuerySet):
+    def active(self) -> "MinistryQuerySet":
+        return self.filter(is_active=True)
+
+
+class Ministry(models.Model):
+    """A ministry that feedback is routed to and news can be tagged with."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Where notifications about feedback routed to this ministry are sent."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MinistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ministry")
+        verbose_name_plural = _("ministries")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficialChannel(models.Model):
+    """One of the centre's official social media accounts, listed in the footer."""
+
+    class Platform(models.TextChoices):
+        X = "x", _("X (Twitter)")
+        INSTAGRAM = "instagram", _("Instagram")
+        YOUTUBE = "youtube", _("YouTube")
+        FACEBOOK = "facebook", _("Facebook")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        LINKEDIN = "linkedin", _("LinkedIn")
+        TIKTOK = "tiktok", _("TikTok")
+        TELEGRAM = "telegram", _("Telegram")
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=100, help_text=_("For example @tawasul_om"))
+    url = models.URLField(_("address"))
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("official channel")
+        verbose_name_plural = _("official channels")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "handle"], name="channel_unique_handle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"
+
+    def get_absolute_url(self) -> str:
+        return self.url

@@ -1,0 +1,11 @@
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from portal.context_processors import CHANNELS_CACHE_KEY
+from portal.models import OfficialChannel
+
+
+@receiver([post_save, post_delete], sender=OfficialChannel)
+def forget_cached_channels(**kwargs) -> None:
+    cache.delete(CHANNELS_CACHE_KEY)

@@ -1,0 +1,38 @@
+"""The site's URLs. Public pages carry the language (/ar/..., /en/...); machine endpoints
+(/healthz, /readyz) and the admin do not."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("about/", views.about, name="about"),
+        path("privacy/", views.privacy, name="privacy"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    # The admin's language switch posts here (the admin has no language prefix).
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include(portal_patterns)),
+    path("news/", include("news.urls")),
+    path("feedback/", include("feedback.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    call_command("load_demo")
+    return live_server
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])
+@pytest.mark.parametrize(("width_name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_home_page_is_accessible_in_both_languages(
+    demo_site, new_page, lang, direction, width_name, viewport
+):
+    page = new_page(viewport=viewport)
+    page.goto(f"{demo_site.url}/{lang}/")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.get_attribute("dir") == direction
+    # Nothing sticks out sideways on a 375 px phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"home-{lang}-{width_name}")
+    assert_accessible(page)
+
+
+def test_language_switch_keeps_the_page(demo_site, new_page):
+    page = new_page()
+    page.goto(f"{demo_site.url}/ar/privacy/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"{demo_site.url}/en/privacy/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.get_by_role("link", name="العربيّة").click()
+    page.wait_for_url(f"{demo_site.url}/ar/privacy/")
+
+
+def test_skip_link_moves_focus_to_the_main_content(demo_site, new_page):
+    page = new_page(viewport=DESKTOP)
+    page.goto(f"{demo_site.url}/en/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_fonts_and_styles_come_from_this_site_only(demo_site, new_page):
+    page = new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{demo_site.url}/ar/")
+    page.wait_for_load_state("networkidle")
+    assert requested
+    assert all(url.startswith(demo_site.url) for url in requested), requested
+    assert any(url.endswith(".woff2") for url in requested)

@@ -1,0 +1,83 @@
+import pytest
+from django.core.management import call_command
+
+from portal.models import Ministry, OfficialChannel
+from tests.factories import make_channel, make_ministry
+
+
+@pytest.mark.django_db
+def test_home_invites_every_kind_of_feedback(client):
+    content = client.get("/en/").content.decode()
+    for kind in ("complaint", "suggestion", "idea"):
+        assert f'href="/en/feedback/new/?kind={kind}"' in content
+    assert 'href="/en/feedback/track/"' in content
+
+
+@pytest.mark.django_db
+def test_footer_lists_active_official_channels_in_order(client):
+    make_channel(platform="youtube", handle="@second", url="https://youtube.com/@second", order=2)
+    make_channel(platform="x", handle="@first", url="https://x.com/first", order=1)
+    make_channel(
+        platform="instagram", handle="@hidden", url="https://instagram.com/h", is_active=False
+    )
+    content = client.get("/en/").content.decode()
+    assert content.index("@first") < content.index("@second")
+    assert 'href="https://x.com/first"' in content
+    assert "@hidden" not in content
+
+
+@pytest.mark.django_db
+def test_footer_follows_channel_changes_at_once(client):
+    channel = make_channel(handle="@before")
+    assert "@before" in client.get("/en/").content.decode()
+    channel.handle = "@after"
+    channel.save()
+    content = client.get("/en/").content.decode()
+    assert "@after" in content
+    assert "@before" not in content
+
+
+@pytest.mark.django_db
+def test_about_lists_active_ministries_with_english_falling_back_to_arabic(client):
+    make_ministry(name_ar="وزارة الصحة", name_en="Ministry of Health", order=1)
+    make_ministry(name_ar="وزارة بلا اسم إنجليزي", name_en="", order=2)
+    make_ministry(name_ar="وزارة ملغاة", name_en="Abolished ministry", is_active=False)
+    content = client.get("/en/about/").content.decode()
+    assert "Ministry of Health" in content
+    assert "وزارة بلا اسم إنجليزي" in content
+    assert "Abolished ministry" not in content
+    assert "وزارة الصحة" in client.get("/ar/about/").content.decode()
+
+
+@pytest.mark.django_db
+def test_privacy_page_states_the_configured_retention(client, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 90
+    assert "deleted 90 days after your request is closed" in (
+        client.get("/en/privacy/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_a_translated_404(client):
+    response = client.get("/ar/no-such-page/")
+    assert response.status_code == 404
+    assert "الصفحة غير موجودة" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
+    for _ in range(10):
+        make_channel()
+    with django_assert_max_num_queries(3):
+        client.get("/ar/")
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent():
+    call_command("load_demo")
+    counts = (Ministry.objects.count(), OfficialChannel.objects.count())
+    call_command("load_demo")
+    assert (Ministry.objects.count(), OfficialChannel.objects.count()) == counts
+    assert counts[0] >= 15
+    health = Ministry.objects.get(slug="health")
+    assert (health.name_ar, health.name_en) == ("وزارة الصحة", "Ministry of Health")

@@ -1,0 +1,36 @@
+"""Test settings: production settings (DEBUG off) with fast, isolated pieces swapped in.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs the same suite
+on SQLite + local memory and on PostgreSQL + Redis.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + "x1y2z3" * 10)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# pytest-django's live_server runs sync Playwright next to Django's ORM in one thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from portal.settings import *  # noqa: F403
+from portal.settings import CACHES, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="tawasul-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Hashed names need collectstatic; tests read the source files through the finders.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Tests over plain http: secure cookies would never come back from the browser.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+if "KEY_PREFIX" in CACHES["default"]:
+    # Several runs may share one Redis: each run gets its own keys.
+    CACHES["default"]["KEY_PREFIX"] = f"tawasul-test-{os.getpid()}"
