@@ -64,3 +64,30 @@ class OfficialChannel(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+
+class StaffProfile(models.Model):
+    """What the auth user lacks: the ministry a ministry officer works for."""
+
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("ministry"),
+        help_text=_("Required for ministry officers: they see only this ministry's items."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

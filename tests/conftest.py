@@ -1,7 +1,16 @@
+"""Shared fixtures. Personas follow ../shared/STYLE.md: every staff test includes the
+outsider (an officer of another ministry), not only a superuser."""
+
 import os
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.test import Client
+
+from portal import roles
+from portal.models import Ministry, StaffProfile
+from tests.factories import make_ministry
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +24,58 @@ def _clear_cache():
 @pytest.fixture
 def expected_database_vendor() -> str | None:
     return os.environ.get("TAWASUL_EXPECT_DB")
+
+
+def make_staff(username: str, role: str, ministry: Ministry | None = None) -> User:
+    user = User.objects.create_user(username, f"{username}@staff.example", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    StaffProfile.objects.create(user=user, ministry=ministry)
+    return user
+
+
+@pytest.fixture
+def ministry_a(db) -> Ministry:
+    return make_ministry(name_ar="وزارة الصحة", name_en="Ministry of Health", slug="health")
+
+
+@pytest.fixture
+def ministry_b(db) -> Ministry:
+    return make_ministry(name_ar="وزارة العمل", name_en="Ministry of Labour", slug="labour")
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    return make_staff("moderator", roles.MODERATORS)
+
+
+@pytest.fixture
+def officer_a(ministry_a) -> User:
+    return make_staff("officer_a", roles.MINISTRY_OFFICERS, ministry_a)
+
+
+@pytest.fixture
+def officer_b(ministry_b) -> User:
+    """The outsider: an officer of another ministry."""
+    return make_staff("officer_b", roles.MINISTRY_OFFICERS, ministry_b)
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_staff("editor", roles.EDITORS)
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return make_staff("manager", roles.MANAGERS)
+
+
+@pytest.fixture
+def client_as():
+    """A logged-in client for a persona: ``client_as(officer_b).get(url)``."""
+
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login

@@ -26,3 +26,20 @@ def test_staff_without_permission_cannot_edit_ministries(client, django_user_mod
     clerk = django_user_model.objects.create_user("clerk", is_staff=True)
     client.force_login(clerk)
     assert client.get("/admin/portal/ministry/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_roles_exist_as_groups_from_the_migration():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Moderators",
+        "Ministry officers",
+        "Editors",
+        "Managers",
+    }
+
+
+def test_an_officer_persona_belongs_to_one_ministry(officer_a, officer_b, ministry_a):
+    assert officer_a.staff_profile.ministry == ministry_a
+    assert officer_b.staff_profile.ministry != ministry_a

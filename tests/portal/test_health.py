@@ -39,9 +39,10 @@ def test_cache_under_test_is_the_one_ci_asked_for():
     """CI sets TAWASUL_EXPECT_CACHE=redis for its second run."""
     import os
 
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     expected = os.environ.get("TAWASUL_EXPECT_CACHE")
+    cache = caches["default"]
     backend = type(cache).__name__
     if expected == "redis":
         assert backend == "RedisCache"
