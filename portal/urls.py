@@ -22,6 +22,8 @@ portal_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
     # The admin's language switch posts here (the admin has no language prefix).
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

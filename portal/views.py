@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from portal.models import Ministry
@@ -23,6 +24,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "portal/privacy.html",
         {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links to."""
+    return redirect(static("icons/favicon.svg"), permanent=True)
 
 
 @never_cache

@@ -26,6 +26,13 @@ def test_home_page_is_accessible_in_both_languages(
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_home_page_fits_the_narrowest_phone(demo_site, new_page, lang):
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{demo_site.url}/{lang}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 def test_language_switch_keeps_the_page(demo_site, new_page):
     page = new_page()
     page.goto(f"{demo_site.url}/ar/privacy/")

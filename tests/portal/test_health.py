@@ -50,3 +50,9 @@ def test_cache_under_test_is_the_one_ci_asked_for():
         assert cache.get("ci-probe") == "1"
     else:
         assert backend in {"LocMemCache", "RedisCache"}
+
+
+def test_favicon_ico_points_at_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/icons/favicon.svg"

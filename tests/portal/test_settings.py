@@ -59,3 +59,14 @@ def test_production_settings_pass_the_deployment_checklist():
 def test_development_needs_no_configuration_at_all():
     result = manage("check", DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_collectstatic_writes_hashed_compressed_files(tmp_path):
+    """What a release runs: whitenoise's manifest storage must resolve every url() in CSS."""
+    result = manage("collectstatic", "--no-input", **PRODUCTION_ENV, STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    hashed_css = [p.name for p in (tmp_path / "css").glob("site.*.css")]
+    assert hashed_css, "no hashed site.css"
+    assert (tmp_path / "css" / f"{hashed_css[0]}.gz").exists()
+    assert (tmp_path / "css" / f"{hashed_css[0]}.br").exists()
+    assert (tmp_path / "staticfiles.json").exists()
