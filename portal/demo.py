@@ -2,9 +2,12 @@
 centre's official channels (demo handles). ``load_demo`` calls ``load()`` of every app's
 ``demo`` module, in INSTALLED_APPS order, so each app owns its demo data."""
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from portal.models import Ministry, OfficialChannel
+from portal.staff import save_staff_account
 
 # (slug, Arabic name, English name)
 MINISTRIES = [
@@ -61,6 +64,18 @@ CHANNELS = [
 ]
 
 
+# Local demo accounts, one per role (README.md lists them). Created only with DEBUG on, so a
+# production database never gets an account with a published password.
+DEMO_PASSWORD = "tawasul-demo-2026"  # noqa: S105 (documented, local only)
+DEMO_STAFF = [
+    ("moderator", "moderator", None),
+    ("officer-health", "officer", "health"),
+    ("officer-labour", "officer", "labour"),
+    ("editor", "editor", None),
+    ("manager", "manager", None),
+]
+
+
 @transaction.atomic
 def load(stdout=None) -> None:
     for order, (slug, name_ar, name_en) in enumerate(MINISTRIES, start=1):
@@ -80,5 +95,20 @@ def load(stdout=None) -> None:
         OfficialChannel.objects.update_or_create(
             platform=platform, handle=handle, defaults={"url": url, "order": order}
         )
+    accounts = _load_demo_staff() if settings.DEBUG else 0
     if stdout:
-        stdout.write(f"portal: {len(MINISTRIES)} ministries, {len(CHANNELS)} channels")
+        stdout.write(
+            f"portal: {len(MINISTRIES)} ministries, {len(CHANNELS)} channels, "
+            f"{accounts} demo accounts"
+        )
+
+
+def _load_demo_staff() -> int:
+    for username, role, ministry in DEMO_STAFF:
+        save_staff_account(username, role=role, ministry_slug=ministry, password=DEMO_PASSWORD)
+    admin, _ = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    return len(DEMO_STAFF) + 1

@@ -81,3 +81,19 @@ def test_load_demo_is_idempotent():
     assert counts[0] >= 15
     health = Ministry.objects.get(slug="health")
     assert (health.name_ar, health.name_en) == ("وزارة الصحة", "Ministry of Health")
+
+
+@pytest.mark.django_db
+def test_demo_staff_accounts_exist_only_in_debug(settings):
+    from django.contrib.auth.models import User
+
+    call_command("load_demo")
+    assert not User.objects.exists()
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    officer = User.objects.get(username="officer-health")
+    assert officer.staff_profile.ministry.slug == "health"
+    assert officer.check_password("tawasul-demo-2026")
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.count() == 6
