@@ -15,6 +15,8 @@ portal_patterns = (
         path("", views.home, name="home"),
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
+        path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
+        path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     ],
     "portal",
 )

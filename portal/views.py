@@ -1,11 +1,21 @@
+import io
+from base64 import b32encode
+
+import segno
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.forms import OneTimeCodeForm
 from portal.models import Ministry
 
 
@@ -63,3 +73,72 @@ def _cache_ok() -> bool:
         return cache.get("portal:readyz") == "1"
     except Exception:
         return False
+
+
+# --- Staff second factor ------------------------------------------------------------------
+# Staff sign in with their password on the admin's login page; StaffTwoFactorMiddleware
+# then sends them here before anything else in the staff area.
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise Http404
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url("admin:index")
+
+
+@never_cache
+@login_required(login_url="admin:login")
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm a code."""
+    _staff_only(request)
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        # A second device needs the first one: a stolen password alone must not enrol one.
+        return redirect(f"{resolve_url('portal:two_factor_verify')}?next={_next_url(request)}")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = OneTimeCodeForm(request.POST or None, devices=[device])
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        return redirect(_next_url(request))
+    qr_svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(
+        qr_svg, kind="svg", xmldecl=False, scale=5, border=2, title=None
+    )
+    return render(
+        request,
+        "portal/two_factor_setup.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            # segno's own SVG output from our own data: nothing a user typed is in it.
+            "qr_svg": mark_safe(qr_svg.getvalue().decode()),
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )
+
+
+@never_cache
+@login_required(login_url="admin:login")
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    if not devices:
+        return redirect(f"{resolve_url('portal:two_factor_setup')}?next={_next_url(request)}")
+    form = OneTimeCodeForm(request.POST or None, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, form.device)
+        return redirect(_next_url(request))
+    return render(
+        request, "portal/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
@@ -22,7 +21,7 @@ def test_creates_an_officer_of_one_ministry_who_can_sign_in():
     assert list(user.groups.values_list("name", flat=True)) == ["Ministry officers"]
     assert user.staff_profile.ministry == ministry
     assert user.email == "amal@moh.example"
-    assert authenticate(username="amal", password=STRONG) == user
+    assert user.check_password(STRONG)
 
 
 @pytest.mark.django_db

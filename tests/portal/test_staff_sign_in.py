@@ -1,0 +1,217 @@
+"""Staff sign-in protection: lockouts, the second factor, idle sessions."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+PASSWORD = "a-long-staff-passphrase-2026"
+
+
+def current_code(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(client: Client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return User.objects.create_user(
+        "salim", "salim@staff.example", PASSWORD, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def second_factor_required(settings):
+    settings.STAFF_2FA_REQUIRED = True
+
+
+# --- Lockout -------------------------------------------------------------------------------
+
+
+def test_a_correct_password_signs_in(client, staff_user):
+    response = sign_in(client, "salim", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_an_account_is_locked_after_five_failures_from_anywhere(client, staff_user):
+    for attempt in range(5):
+        sign_in(Client(), "salim", "wrong", address=f"10.0.1.{attempt}")
+    response = sign_in(client, "salim", PASSWORD, address="10.0.2.1")
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Sign-in paused" in content
+    assert "Try again in 15 minutes." in content
+    assert PASSWORD not in content
+
+
+def test_an_address_is_locked_after_five_failures_on_any_accounts(client, staff_user):
+    for attempt in range(5):
+        sign_in(client, f"guess{attempt}", "wrong", address="10.9.9.9")
+    assert sign_in(Client(), "salim", PASSWORD, address="10.9.9.9").status_code == 429
+    assert sign_in(Client(), "salim", PASSWORD, address="10.9.9.8").status_code == 302
+
+
+def test_lockout_page_is_translated(staff_user):
+    for _ in range(5):
+        sign_in(Client(), "salim", "wrong")
+    response = Client().post(
+        "/admin/login/",
+        {"username": "salim", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    assert response.status_code == 429
+    assert "إيقاف تسجيل الدخول مؤقتًا" in response.content.decode()
+
+
+def test_the_address_behind_the_proxy_is_the_one_that_counts(client, staff_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "x", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.7",
+        )
+    # Same proxy, another citizen-facing address: not locked.
+    response = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "salim", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert response.status_code == 302
+
+
+# --- Second factor --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_staff_without_an_authenticator_are_sent_to_enrol(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get("/admin/portal/ministry/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        "/en/account/two-factor/setup/?next=%2Fadmin%2Fportal%2Fministry%2F"
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "<svg" in content  # the QR code, drawn on the server
+    device = TOTPDevice.objects.get(user=staff_user, confirmed=False)
+    assert device.config_url.split("secret=")[1].split("&")[0] in content
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_enrolment_needs_a_right_code_and_then_opens_the_admin(client, staff_user):
+    client.force_login(staff_user)
+    client.get("/en/account/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=staff_user)
+    wrong = client.post("/en/account/two-factor/setup/", {"token": "000000", "next": "/admin/"})
+    assert wrong.status_code == 200
+    assert "That code is not right." in wrong.content.decode()
+    assert client.get("/admin/").status_code == 302
+    device.throttle_reset()
+    right = client.post(
+        "/en/account/two-factor/setup/", {"token": current_code(device), "next": "/admin/"}
+    )
+    assert right.status_code == 302
+    assert right["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_an_enrolled_member_types_a_code_at_each_sign_in(staff_user):
+    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(staff_user)
+    response = client.get("/admin/")
+    assert response["Location"].startswith("/ar/account/two-factor/?next=")
+    # Arabic-Indic digits typed on an Arabic keyboard are accepted.
+    code = current_code(device).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    verified = client.post("/ar/account/two-factor/", {"token": code, "next": "/admin/"})
+    assert verified["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_a_stolen_password_cannot_enrol_a_second_authenticator(client, staff_user):
+    TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+    client.force_login(staff_user)
+    response = client.get("/en/account/two-factor/setup/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/account/two-factor/?next=")
+    assert TOTPDevice.objects.filter(user=staff_user).count() == 1
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_the_next_address_cannot_lead_off_site(client, staff_user):
+    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+    client.force_login(staff_user)
+    response = client.post(
+        "/en/account/two-factor/", {"token": current_code(device), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_citizen_pages_never_ask_for_a_code(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/ar/").status_code == 200
+
+
+def test_second_factor_pages_are_for_staff_only(client, db):
+    citizen = User.objects.create_user("citizen")
+    client.force_login(citizen)
+    assert client.get("/en/account/two-factor/setup/").status_code == 404
+    assert Client().get("/en/account/two-factor/").status_code == 302  # to sign in
+
+
+def test_second_factor_is_required_in_production_by_default():
+    import portal.settings as production
+    from tests.settings import DEBUG
+
+    assert DEBUG is False
+    assert production.STAFF_2FA_REQUIRED is True
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def test_staff_sessions_end_after_thirty_idle_minutes(client, staff_user):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    response = sign_in(client, "salim", PASSWORD)
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["max-age"] == ""  # gone when the browser closes
+    session = Session.objects.get(session_key=cookie.value)
+    assert abs((session.expire_date - timezone.now()) - timedelta(minutes=30)) < timedelta(
+        seconds=30
+    )
+    # Activity pushes the end forward...
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/admin/").status_code == 200
+    session.refresh_from_db()
+    assert session.expire_date > timezone.now() + timedelta(minutes=29)
+    # ...and thirty idle minutes end it.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
