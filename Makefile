@@ -14,7 +14,7 @@ MO := locale/ar/LC_MESSAGES/django.mo
 PO := locale/ar/LC_MESSAGES/django.po
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps demo collectstatic clean help
+	system-deps gettext-tools chromium demo collectstatic clean help
 
 help:
 	@echo "make run        set up everything and serve http://127.0.0.1:8000"
@@ -23,37 +23,47 @@ help:
 	@echo "make lint       ruff check and format check"
 	@echo "make messages   update locale/ar/LC_MESSAGES/django.po from the code"
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# A stamp, not .venv/bin/python: a failed `venv` (no python3-venv) may leave that behind.
+$(VENV)/.created:
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV): install Python's venv module (Debian/Ubuntu: apt install python3-venv)."; \
+		exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
 
 # Re-install only when pyproject.toml changes (the stamp files record the last install).
-$(VENV)/.installed: pyproject.toml | $(PY)
+$(VENV)/.installed: pyproject.toml | $(VENV)/.created
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/.created
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
 setup: $(VENV)/.installed translations
-setup-dev: $(VENV)/.installed-dev translations system-deps
+setup-dev: $(VENV)/.installed-dev translations chromium
 
-# gettext compiles translations; Debian's chromium runs the browser tests. Installed with
-# apt when missing (as root, or through sudo when it is there).
-system-deps:
-	@missing=""; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing system packages:$$missing"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+# System packages, installed with apt when missing: as root, through sudo when there is
+# one, otherwise the command is printed for someone who can run it.
+# $(call ensure,COMMAND-OR-PATH,DEBIAN-PACKAGE)
+define ensure
+	@if ! command -v $(1) >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "Missing $(2): ask someone with root to run 'apt-get install $(2)', then try again."; exit 1; fi; \
+		echo "Installing $(2) with apt-get"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null; \
 	fi
+endef
+
+gettext-tools:  # msgfmt compiles the translations
+	$(call ensure,msgfmt,gettext)
+chromium:  # the browser tests drive Debian's chromium, never a downloaded browser
+	$(call ensure,/usr/bin/chromium,chromium)
+system-deps: gettext-tools chromium
 
 translations: $(MO)
-$(MO): $(PO)
-	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps
+$(MO): $(PO) | gettext-tools
 	msgfmt --check -o $@ $<
 
 run: setup
@@ -78,6 +88,7 @@ migrations-check: $(VENV)/.installed-dev
 
 test: setup-dev lint migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "All of lint, migrations and the test suite passed."
 
 test-fast: setup-dev
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
@@ -90,4 +101,4 @@ collectstatic: setup
 	$(MANAGE) collectstatic --no-input
 
 clean:
-	rm -rf $(VENV) staticfiles tests/screenshots $(MO)
+	rm -rf $(VENV) staticfiles tests/screenshots $(MO) *.egg-info

@@ -99,16 +99,18 @@ def load(stdout=None) -> None:
     if stdout:
         stdout.write(
             f"portal: {len(MINISTRIES)} ministries, {len(CHANNELS)} channels, "
-            f"{accounts} demo accounts"
+            f"{accounts} new demo accounts"
         )
 
 
 def _load_demo_staff() -> int:
+    """Creates missing demo accounts; never touches an existing account or its password."""
+    created = 0
     for username, role, ministry in DEMO_STAFF:
-        save_staff_account(username, role=role, ministry_slug=ministry, password=DEMO_PASSWORD)
-    admin, _ = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
-    return len(DEMO_STAFF) + 1
+        if not User.objects.filter(username=username).exists():
+            save_staff_account(username, role=role, ministry_slug=ministry, password=DEMO_PASSWORD)
+            created += 1
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@tawasul.example", DEMO_PASSWORD)
+        created += 1
+    return created

@@ -1,18 +1,23 @@
 """Small helpers that read settings from the environment.
 
-A wrong value stops the process with one clear line (``SystemExit``) instead of a
-traceback, so an operator sees at once which variable to fix.
+A wrong value stops the process with one clear line instead of a traceback, so an
+operator sees at once which variable to fix.
 """
 
 import os
+import sys
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# gunicorn stops its master (instead of respawning workers forever) when a worker exits
+# with this code: its WORKER_BOOT_ERROR.
+EXIT_CONFIGURATION_ERROR = 3
 
 
 class ConfigurationError(SystemExit):
     def __init__(self, message: str) -> None:
-        super().__init__(f"Tawasul configuration error: {message}")
+        print(f"Tawasul configuration error: {message}", file=sys.stderr)
+        super().__init__(EXIT_CONFIGURATION_ERROR)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -43,6 +48,15 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number (got {raw!r}).") from None
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ConfigurationError(
+            f"{name} must be one of {', '.join(sorted(choices))} (got {value!r})."
+        )
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -54,4 +68,27 @@ def env_required(name: str, reason: str) -> str:
     value = env_str(name)
     if not value:
         raise ConfigurationError(f"{name} must be set {reason}.")
+    return value
+
+
+def env_database(name: str, default: str, **options) -> dict:
+    import dj_database_url
+
+    url = env_str(name) or default
+    try:
+        return dj_database_url.parse(url, **options)
+    except Exception as error:
+        raise ConfigurationError(f"{name} is not a usable database URL ({error}).") from None
+
+
+def env_time_zone(name: str, default: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"{name} must be a time zone such as Asia/Muscat (got {value!r})."
+        ) from None
     return value

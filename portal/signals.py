@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -8,4 +9,5 @@ from portal.models import OfficialChannel
 
 @receiver([post_save, post_delete], sender=OfficialChannel)
 def forget_cached_channels(**kwargs) -> None:
-    cache.delete(CHANNELS_CACHE_KEY)
+    # After the commit: a request between delete and commit would cache the old rows.
+    transaction.on_commit(lambda: cache.delete(CHANNELS_CACHE_KEY))

@@ -37,8 +37,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers and crawlers ask for /favicon.ico whatever the page links to."""
-    return redirect(static("icons/favicon.svg"), permanent=True)
+    """Browsers and crawlers ask for /favicon.ico whatever the page links to.
+
+    A temporary redirect: the target's hashed name changes with the icon, and browsers
+    remember permanent redirects."""
+    return redirect(static("icons/favicon.svg"))
 
 
 @never_cache

@@ -5,7 +5,8 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from portal import roles
@@ -13,12 +14,25 @@ from portal.models import Ministry, StaffProfile
 from tests.factories import make_ministry
 
 
+def clear_test_cache() -> None:
+    """Empty this run's cache. On Redis only this run's keys go: ``clear()`` would flush
+    the whole database, other runs' and other people's keys included."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Every test starts with an empty cache (rate limits, cached fragments)."""
-    cache.clear()
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture

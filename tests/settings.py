@@ -7,7 +7,9 @@ on SQLite + local memory and on PostgreSQL + Redis.
 import os
 import tempfile
 
-os.environ.setdefault("DJANGO_DEBUG", "0")
+# Forced, not defaulted: the Makefile exports DJANGO_DEBUG=1 for local commands, and the
+# suite must test production behaviour whatever the shell says.
+os.environ["DJANGO_DEBUG"] = "0"
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + "x1y2z3" * 10)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -35,5 +37,6 @@ STAFF_2FA_REQUIRED = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 if "KEY_PREFIX" in CACHES["default"]:
-    # Several runs may share one Redis: each run gets its own keys.
+    # Several runs may share one Redis: each run gets its own keys, and tests/conftest.py
+    # deletes only those.
     CACHES["default"]["KEY_PREFIX"] = f"tawasul-test-{os.getpid()}"

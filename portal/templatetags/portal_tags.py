@@ -1,9 +1,24 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
+
+
+def page_in_language(full_path: str, current: str, code: str) -> str:
+    """``full_path`` (still percent-encoded, with its query) in language ``code``.
+
+    ``translate_url`` resolves the path, so it also translates translated slugs; a path
+    that does not resolve (a 404 page) keeps its rest and only swaps the language prefix.
+    """
+    translated = translate_url(full_path, code)
+    prefix = f"/{current}/"
+    if translated == full_path and code != current and full_path.startswith(prefix):
+        translated = f"/{code}/{full_path[len(prefix) :]}"
+    return translated
 
 
 @register.simple_tag(takes_context=True)
@@ -14,19 +29,17 @@ def language_links(context) -> list[dict]:
     on the same page (with its query string, so filters survive the switch).
     """
     request = context["request"]
-    query = request.META.get("QUERY_STRING", "")
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
-        path = translate_url(request.path, code)
-        url = f"{path}?{query}" if query else path
+        url = page_in_language(request.get_full_path(), current, code)
         info = get_language_info(code)
         links.append(
             {
                 "code": code,
                 "name": info["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(path),
+                "absolute_url": request.build_absolute_uri(urlsplit(url).path),
                 "is_current": code == current,
                 "bidi": info["bidi"],
             }

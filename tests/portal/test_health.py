@@ -30,7 +30,7 @@ def test_database_under_test_is_the_one_ci_asked_for(expected_database_vendor):
     from django.db import connection
 
     if expected_database_vendor:
-        assert connection.vendor == expected_database_vendor
+        assert connection.vendor == expected_database_vendor, "CI asked for another database"
     else:
         assert connection.vendor in {"sqlite", "postgresql"}
 
@@ -48,11 +48,13 @@ def test_cache_under_test_is_the_one_ci_asked_for():
         assert backend == "RedisCache"
         cache.set("ci-probe", "1")
         assert cache.get("ci-probe") == "1"
+    elif expected == "locmem":
+        assert backend == "LocMemCache"
     else:
         assert backend in {"LocMemCache", "RedisCache"}
 
 
 def test_favicon_ico_points_at_the_svg_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/icons/favicon.svg"

@@ -73,3 +73,25 @@ def test_language_switch_refuses_to_redirect_off_site(client):
     assert response.status_code == 302
     assert response["Location"] == "/"  # on this site; "/" then follows the chosen language
     assert client.get("/")["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_language_switch_on_a_missing_page_swaps_only_the_prefix(client):
+    response = client.get("/en/no-such-page/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert 'href="/ar/no-such-page/" hreflang="ar"' in content
+    assert 'rel="alternate"' not in content  # nothing to offer search engines on a 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/ar/missing/a%3Fb/", "/en/missing/a%3Fb/"),  # an encoded "?" stays in the path
+        ("/ar/missing/a%2520b/", "/en/missing/a%2520b/"),  # not decoded twice
+        ("/ar/about/?q=%D8%B5%D8%AD%D8%A9", "/en/about/?q=%D8%B5%D8%AD%D8%A9"),
+    ],
+)
+def test_language_switch_keeps_encoded_paths_and_queries_intact(client, path, expected):
+    assert f'href="{expected}" hreflang="en"' in client.get(path).content.decode()

@@ -27,11 +27,12 @@ def test_footer_lists_active_official_channels_in_order(client):
 
 
 @pytest.mark.django_db
-def test_footer_follows_channel_changes_at_once(client):
+def test_footer_follows_channel_changes_at_once(client, django_capture_on_commit_callbacks):
     channel = make_channel(handle="@before")
     assert "@before" in client.get("/en/").content.decode()
     channel.handle = "@after"
-    channel.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        channel.save()
     content = client.get("/en/").content.decode()
     assert "@after" in content
     assert "@before" not in content
@@ -97,3 +98,36 @@ def test_demo_staff_accounts_exist_only_in_debug(settings):
     assert officer.check_password("tawasul-demo-2026")
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.count() == 6
+    # An account someone already changed keeps its password.
+    officer.set_password("changed-by-its-owner-2026")
+    officer.save()
+    call_command("load_demo")
+    officer.refresh_from_db()
+    assert officer.check_password("changed-by-its-owner-2026")
+
+
+@pytest.mark.django_db
+def test_pages_still_render_when_the_cache_is_down(client, settings):
+    make_channel(handle="@still_here")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert "@still_here" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_expired_form_gets_a_translated_page_in_the_site_layout():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/ar/account/two-factor/", {"token": "1"}, HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in content
+    assert "انتهت صلاحية النموذج" in content

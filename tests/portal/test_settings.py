@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -16,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -27,27 +32,36 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+# Exit code 3 is gunicorn's "worker failed to boot": the master stops instead of respawning.
+CONFIGURATION_ERROR = 3
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
     result = manage("check", **env)
-    assert result.returncode == 1
+    assert result.returncode == CONFIGURATION_ERROR
     assert result.stderr.strip() == (
         "Tawasul configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
     )
 
 
-def test_production_refuses_a_short_secret_key():
-    result = manage("check", **{**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"})
-    assert result.returncode == 1
-    assert "at least 50 random characters" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_a_misspelt_boolean_is_refused_with_its_name():
-    result = manage("check", **{**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
-    assert result.returncode == 1
-    assert "DJANGO_DEBUG must be one of" in result.stderr
-    assert "Traceback" not in result.stderr
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "short", "at least 50 random characters"),
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
+        ("DATABASE_URL", "mysqlx://nowhere", "DATABASE_URL is not a usable database URL"),
+        ("DJANGO_TIME_ZONE", "Mars/Base", "DJANGO_TIME_ZONE must be a time zone"),
+        ("DJANGO_LOG_LEVEL", "verbose", "DJANGO_LOG_LEVEL must be one of"),
+        ("DATABASE_CONN_MAX_AGE", "a minute", "DATABASE_CONN_MAX_AGE must be a whole number"),
+        ("TASKS_BACKEND", "celery", "TASKS_BACKEND must be"),
+    ],
+)
+def test_a_wrong_value_stops_the_start_with_one_line_naming_it(variable, value, message):
+    result = manage("check", **{**PRODUCTION_ENV, variable: value})
+    assert result.returncode == CONFIGURATION_ERROR
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
