@@ -19,3 +19,22 @@ def test_every_response_carries_the_protective_headers(client, path):
 def test_anonymous_reading_sets_no_cookie(client):
     response = client.get("/ar/")
     assert response.cookies == {}
+
+
+@pytest.mark.django_db
+def test_https_responses_pin_https_for_a_year(client):
+    response = client.get("/ar/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.django_db
+def test_public_pages_run_no_inline_script(client):
+    """The CSP forbids inline script; the templates must not need it."""
+    import re
+
+    content = client.get("/ar/").content.decode()
+    scripts = re.findall(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", content, re.S)
+    assert scripts
+    for attrs, body in scripts:
+        assert "src=" in attrs and not body.strip()
+    assert "style=" not in content
