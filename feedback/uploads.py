@@ -87,7 +87,6 @@ def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
 
 
 def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
-    max_pixels = settings.FEEDBACK_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own bound; here any bomb is an error.
@@ -97,17 +96,8 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
                     raise _not_supported(original)
                 width, height = image.size
                 # Checked before decoding: the header is all a bomb needs to be caught.
-                if width * height > max_pixels:
-                    raise ValidationError(
-                        _(
-                            "“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels are accepted."
-                        ),
-                        code="too_many_pixels",
-                        params={
-                            "name": _display_name(original),
-                            "megapixels": max_pixels // 1_000_000,
-                        },
-                    )
+                if width * height > settings.FEEDBACK_MAX_IMAGE_PIXELS:
+                    raise _too_many_pixels(original)
                 image.load()  # verify() accepts truncated files; a full decode does not
                 extension, content_type, options = IMAGE_FORMATS[image.format]
                 cleaned = ImageOps.exif_transpose(image)
@@ -118,7 +108,10 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
                 cleaned.save(output, format=image.format, **options)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own bound, reached while reading the header: the same answer as ours.
+        raise _too_many_pixels(original) from None
+    except UnidentifiedImageError:
         raise _not_supported(original) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
@@ -127,6 +120,17 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
             params={"name": _display_name(original)},
         ) from None
     return output.getvalue(), extension, content_type
+
+
+def _too_many_pixels(original: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels are accepted."),
+        code="too_many_pixels",
+        params={
+            "name": _display_name(original),
+            "megapixels": settings.FEEDBACK_MAX_IMAGE_PIXELS // 1_000_000,
+        },
+    )
 
 
 def _not_supported(original: str) -> ValidationError:
