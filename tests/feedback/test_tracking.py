@@ -86,7 +86,7 @@ def test_tampered_or_foreign_tokens_are_not_found(client, answered):
     assert client.get("/en/feedback/track/TW-AAAA-AAAA/").status_code == 404
     from django.core import signing
 
-    other_salt = signing.dumps(answered.reference, salt="another-purpose")
+    other_salt = signing.Signer(salt="another-purpose").sign(answered.reference)
     assert client.get(f"/en/feedback/track/{other_salt}/").status_code == 404
 
 
