@@ -226,6 +226,13 @@ LOGGING = {
 # Attachments of citizens' feedback: a folder that is NEVER served by the web server or
 # whitenoise (MEDIA_ROOT is public, for news photos). Only a permission-checked view reads it.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
+if any(
+    PRIVATE_MEDIA_ROOT.resolve().is_relative_to(public.resolve())
+    for public in (MEDIA_ROOT, STATIC_ROOT, BASE_DIR / "static")
+):
+    raise ConfigurationError(
+        "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT or the static folders (they are public)."
+    )
 FEEDBACK_MAX_ATTACHMENTS = env_int("FEEDBACK_MAX_ATTACHMENTS", 3)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
 # Images larger than this are refused before decoding (a decompression bomb declares a

@@ -104,7 +104,7 @@ def test_events_are_immutable(topic):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_references_unique_under_concurrent_inserts(monkeypatch):
+def test_references_unique_under_concurrent_inserts(monkeypatch, caplog):
     if connection.vendor == "sqlite":
         pytest.skip(
             "SQLite serialises all writers with one database lock, so concurrent inserts "
@@ -145,4 +145,7 @@ def test_references_unique_under_concurrent_inserts(monkeypatch):
     assert len(made) == threads_count
     assert len(set(made)) == threads_count
     assert "TW-2222-2222" in made
+    # The collisions really happened and were retried (one winner, the rest retried).
+    collisions = [r for r in caplog.records if "reference collision" in r.getMessage()]
+    assert len(collisions) == threads_count - 1
     assert Submission.objects.count() == threads_count
