@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from feedback import calendar
 from feedback.models import Kind, PublicHoliday, Submission, SubmissionEvent, Topic
+from feedback.workflow import routing_reason
 from portal.models import Ministry
 
 # (Arabic name, English name, Arabic help, English help, ministry slug or None, days, kinds)
@@ -227,7 +228,7 @@ def load(stdout=None) -> None:
             topic=topic,
             suggested_ministry=topic.ministry,
             ministry=topic.ministry if routed else None,
-            routing_reason="",
+            routing_reason=routing_reason(topic),
             subject=subject,
             body=body,
             language=language,

@@ -71,7 +71,10 @@ class SubmissionForm(forms.Form):
         label=_("What would you like to send?"),
         choices=Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose complaint, suggestion or idea.")},
+        error_messages={
+            "required": _("Choose complaint, suggestion or idea."),
+            "invalid_choice": _("Choose complaint, suggestion or idea."),
+        },
     )
     topic = forms.ModelChoiceField(
         label=_("Topic"),

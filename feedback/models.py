@@ -199,8 +199,6 @@ class Submission(models.Model):
             models.Index(fields=["status", "-created_at"], name="submission_status_created"),
             # An officer's list: items of one ministry by status.
             models.Index(fields=["ministry", "status"], name="submission_ministry_status"),
-            # Tracking by reference + e-mail and the per-e-mail history of a citizen.
-            models.Index(fields=["email"], name="submission_email"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -50,7 +50,7 @@ def submit(
                 kind=kind,
                 topic=topic,
                 suggested_ministry=topic.ministry,
-                routing_reason=_routing_reason(topic),
+                routing_reason=routing_reason(topic),
                 subject=subject,
                 body=body,
                 language=language,
@@ -118,7 +118,7 @@ def _insert_with_unique_reference(submission: Submission) -> None:
             logger.warning("feedback reference collision, attempt %s", attempt)
 
 
-def _routing_reason(topic: Topic) -> str:
+def routing_reason(topic: Topic) -> str:
     # Stored in the site's default language: staff read it, whatever the citizen used.
     with translation.override(settings.LANGUAGE_CODE):
         if topic.ministry_id:

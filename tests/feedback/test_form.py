@@ -17,7 +17,12 @@ CASES = [
         "Choose complaint, suggestion or idea.",
         "اختر شكوى أو مقترحًا أو فكرة.",
     ),
-    ({"kind": "praise"}, "kind", "Select a valid choice.", "اختر"),
+    (
+        {"kind": "praise"},
+        "kind",
+        "Choose complaint, suggestion or idea.",
+        "اختر شكوى أو مقترحًا أو فكرة.",
+    ),
     ({"topic": ""}, "topic", "Choose a topic.", "اختر مجالًا."),
     ({"topic": "999999"}, "topic", "Choose a topic from the list.", "اختر مجالًا من القائمة."),
     ({"subject": ""}, "subject", "Enter a subject.", "أدخل عنوان الطلب."),

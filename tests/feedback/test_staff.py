@@ -130,3 +130,16 @@ def test_admin_changelist_query_count_does_not_grow(
         make_submission(topic=make_topic())
     with django_assert_max_num_queries(len(few.captured_queries)):
         staff.get("/admin/feedback/submission/")
+
+
+@pytest.mark.django_db
+def test_moderators_maintain_public_holidays(client_as, moderator, officer_b):
+    from feedback.models import PublicHoliday
+
+    response = client_as(moderator).post(
+        "/admin/feedback/publicholiday/add/",
+        {"date": "2026-12-31", "name_ar": "عطلة نهاية العام", "name_en": "Year end"},
+    )
+    assert response.status_code == 302
+    assert PublicHoliday.objects.get().name_en == "Year end"
+    assert client_as(officer_b).get("/admin/feedback/publicholiday/").status_code == 403
