@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,12 +27,13 @@ SENT_SESSION_KEY = "feedback_sent"
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not ratelimit.hit("submit_address", ratelimit.client_address(request)):
-            return ratelimit.too_many_requests(request, "submit_address")
+            # The files are not even read; the text comes back so nothing typed is lost.
+            return _too_many(request, SubmissionForm(request.POST), "submit_address")
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             if data["email"] and not ratelimit.hit("submit_email", data["email"]):
-                return ratelimit.too_many_requests(request, "submit_email")
+                return _too_many(request, form, "submit_email")
             try:
                 submission = workflow.submit(
                     kind=data["kind"],
@@ -63,6 +65,23 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
     return _render_form(request, SubmissionForm(initial=initial))
+
+
+def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
+    seconds = ratelimit.retry_after(scope)
+    minutes = max(1, (seconds + 59) // 60)
+    form.add_error(
+        None,
+        ngettext(
+            "Too many requests were sent in a short time. Your text is kept below: please send it again in %(minutes)s minute.",
+            "Too many requests were sent in a short time. Your text is kept below: please send it again in %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = _render_form(request, form, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) -> HttpResponse:

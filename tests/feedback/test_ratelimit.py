@@ -21,12 +21,15 @@ def test_form_posts_are_limited_per_client_address(client, form_data, tight_limi
             client.post("/en/feedback/new/", form_data(email=f"p{i}@example.com")).status_code
             == 302
         )
-    response = client.post("/ar/feedback/new/", form_data(email="p9@example.com"))
+    response = client.post(
+        "/ar/feedback/new/", form_data(email="p9@example.com", subject="عنوان محفوظ")
+    )
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     page = response.content.decode()
-    assert "محاولات كثيرة" in page  # the friendly page, translated
+    assert "أُرسل عدد كبير من الطلبات في وقت قصير" in page  # friendly, translated
     assert 'dir="rtl"' in page
+    assert 'value="عنوان محفوظ"' in page  # nothing typed is lost
     assert Submission.objects.count() == 3
     # A different address still gets through.
     ok = client.post(
@@ -43,7 +46,9 @@ def test_submissions_are_limited_per_email(client, form_data, tight_limits):
         "/en/feedback/new/", form_data(email="AISHA@example.com"), REMOTE_ADDR="192.0.2.9"
     )
     assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
+    page = response.content.decode()
+    assert "Too many requests were sent in a short time." in page
+    assert "I waited three hours at the health centre" in page
     assert Submission.objects.count() == 2
 
 

@@ -143,6 +143,7 @@ def test_tracking_lookups_are_rate_limited(client, answered, settings):
         "/en/feedback/track/", {"reference": answered.reference, "email": "aisha@example.com"}
     )
     assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()  # the friendly 429 page
     assert answered.reference not in response.content.decode()
     # Another address is not affected.
     other = client.post(
