@@ -101,10 +101,15 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
                 image.load()  # verify() accepts truncated files; a full decode does not
                 extension, content_type, options = IMAGE_FORMATS[image.format]
                 cleaned = ImageOps.exif_transpose(image)
+                # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
+                # file unless told otherwise: keep only what drawing the pixels needs.
+                cleaned.info = {
+                    key: value for key, value in cleaned.info.items() if key == "transparency"
+                }
                 if image.format == "JPEG" and cleaned.mode not in ("RGB", "L"):
                     cleaned = cleaned.convert("RGB")
                 output = io.BytesIO()
-                # No exif= and no pnginfo: metadata (GPS, camera, comments) is dropped.
+                # No exif=, no pnginfo, no comment: metadata (GPS, camera, text) is dropped.
                 cleaned.save(output, format=image.format, **options)
     except ValidationError:
         raise

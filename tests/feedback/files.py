@@ -113,3 +113,28 @@ FAKE_PDF = b"%PDF-1.4\n<html><script>alert(1)</script></html>"  # no body, no %%
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def jpeg_with_script_comment() -> bytes:
+    """A real JPEG carrying HTML in a comment segment (a "polyglot")."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (9, 9, 9)).save(buffer, "JPEG", comment=b"<script>alert(1)</script>")
+    return buffer.getvalue()
+
+
+def png_with_text_chunk() -> bytes:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert(1)</script>")
+    info.add_text("GPS", "23.5880,58.3829")
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def jpeg_with_xmp_location() -> bytes:
+    buffer = io.BytesIO()
+    xmp = b"<x:xmpmeta><exif:GPSLatitude>23.5880</exif:GPSLatitude><script>x</script></x:xmpmeta>"
+    Image.new("RGB", (16, 16)).save(buffer, "JPEG", xmp=xmp)
+    return buffer.getvalue()

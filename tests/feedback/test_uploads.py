@@ -146,3 +146,37 @@ def test_at_most_three_files(client, form_data):
     response = post(client, form_data, uploads)
     assert "Choose at most 3 files." in response.content.decode()
     assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("polyglot.jpg", files.jpeg_with_script_comment()),
+        ("notes.png", files.png_with_text_chunk()),
+        ("xmp.jpg", files.jpeg_with_xmp_location()),
+    ],
+)
+def test_hidden_payloads_in_real_images_are_dropped(client, form_data, name, content):
+    assert b"<script>" in content
+    assert post(client, form_data, [files.upload(name, content)]).status_code == 302
+    with Attachment.objects.get().file.open("rb") as stored:
+        data = stored.read()
+    assert b"<script>" not in data
+    assert b"23.5880" not in data
+
+
+@pytest.mark.django_db
+def test_file_names_are_cleaned_and_never_used_on_disk(client, form_data):
+    uploads = [
+        files.upload("../../etc/passwd.jpg", files.jpeg_bytes()),
+        files.upload("صورة الحادث.png", files.png_bytes()),
+    ]
+    assert post(client, form_data, uploads).status_code == 302
+    names = list(Attachment.objects.order_by("pk").values_list("original_name", flat=True))
+    assert names == ["passwd.jpg", "صورة_الحادث.png"]
+    for attachment in Attachment.objects.all():
+        assert ".." not in attachment.file.name
+        assert Path(attachment.file.path).is_relative_to(
+            Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+        )
