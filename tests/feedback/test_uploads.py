@@ -180,3 +180,19 @@ def test_file_names_are_cleaned_and_never_used_on_disk(client, form_data):
         assert Path(attachment.file.path).is_relative_to(
             Path(settings.PRIVATE_MEDIA_ROOT).resolve()
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("image_format", ["PNG", "WEBP"])
+def test_gps_exif_is_dropped_from_png_and_webp_too(client, form_data, image_format):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, image_format, exif=files.gps_exif())
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif().get_ifd(0x8825)
+    response = post(
+        client, form_data, [files.upload(f"x.{image_format.lower()}", buffer.getvalue())]
+    )
+    assert response.status_code == 302
+    with Attachment.objects.get().file.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+    assert image.format == image_format
+    assert not image.getexif().get_ifd(0x8825)
