@@ -6,5 +6,8 @@ app_name = "feedback"
 
 urlpatterns = [
     path("new/", views.submit, name="new"),
+    path("sent/", views.sent, name="sent"),
     path("track/", views.track, name="track"),
+    path("track/<str:token>/", views.track_link, name="track_link"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

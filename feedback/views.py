@@ -1,10 +1,187 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public pages of the feedback app (send, confirmation, tracking) and the staff-only
+attachment download. Views parse input, call ``workflow``/querysets, and render."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from feedback import ratelimit, workflow
+from feedback.forms import SubmissionForm, TrackForm
+from feedback.models import Attachment, Kind, Submission
+from feedback.tracking import read_token, tracking_path
+
+logger = logging.getLogger(__name__)
+
+SENT_SESSION_KEY = "feedback_sent"
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/submit.html")
+    if request.method == "POST":
+        if not ratelimit.hit("submit_address", ratelimit.client_address(request)):
+            # The files are not even read; the text comes back so nothing typed is lost.
+            return _too_many(request, SubmissionForm(request.POST), "submit_address")
+        form = SubmissionForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["email"] and not ratelimit.hit("submit_email", data["email"]):
+                return _too_many(request, form, "submit_email")
+            try:
+                submission = workflow.submit(
+                    kind=data["kind"],
+                    topic=data["topic"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    language=translation.get_language(),
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    files=data["attachments"],
+                )
+            except Exception:
+                logger.exception("feedback could not be saved")
+                form.add_error(
+                    None,
+                    _(
+                        "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
+                    ),
+                )
+                return _render_form(request, form, status=500)
+            request.session[SENT_SESSION_KEY] = submission.reference
+            return redirect("feedback:sent")
+        if form.is_bot:
+            # Say nothing useful to a bot; a person never sees the hidden field.
+            return redirect("feedback:new")
+        return _render_form(request, form, status=200)
+    initial = {}
+    if request.GET.get("kind") in Kind.values:
+        initial["kind"] = request.GET["kind"]
+    return _render_form(request, SubmissionForm(initial=initial))
 
 
+def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
+    seconds = ratelimit.retry_after(scope)
+    minutes = max(1, (seconds + 59) // 60)
+    form.add_error(
+        None,
+        ngettext(
+            "Too many requests were sent in a short time. Your text is kept below: please send it again in %(minutes)s minute.",
+            "Too many requests were sent in a short time. Your text is kept below: please send it again in %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = _render_form(request, form, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) -> HttpResponse:
+    topics = list(form.fields["topic"].queryset)
+    return render(
+        request,
+        "feedback/submit.html",
+        {"form": form, "topics": topics, "kinds": Kind},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    """The confirmation. The private link is shown once: the session entry is consumed."""
+    reference = request.session.pop(SENT_SESSION_KEY, None)
+    if not reference:
+        return redirect("feedback:track")
+    submission = get_object_or_404(Submission.objects.select_related("topic"), reference=reference)
+    response = render(
+        request,
+        "feedback/sent.html",
+        {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/track.html")
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit("track_address", ratelimit.client_address(request)):
+            return ratelimit.too_many_requests(request, "track_address")
+        if form.is_valid():
+            submission = _find(form.cleaned_data["reference"], form.cleaned_data["email"])
+            if submission is not None:
+                return _render_tracking(request, submission)
+            # One answer for a wrong reference and a wrong e-mail: nothing to enumerate.
+            form.add_error(
+                None,
+                _(
+                    "We could not find a request with this reference and e-mail address. Check both and try again."
+                ),
+            )
+    return render(request, "feedback/track.html", {"form": form})
+
+
+def _find(reference: str, email: str) -> Submission | None:
+    if not reference or not email:
+        return None
+    return (
+        Submission.objects.select_related("topic", "ministry")
+        .exclude(email="")
+        .filter(reference=reference, email__iexact=email)
+        .first()
+    )
+
+
+@never_cache
+@require_GET
+def track_link(request: HttpRequest, token: str) -> HttpResponse:
+    reference = read_token(token)
+    submission = (
+        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
+        if reference
+        else None
+    )
+    if submission is None:
+        raise Http404
+    return _render_tracking(request, submission)
+
+
+def _render_tracking(request: HttpRequest, submission: Submission) -> HttpResponse:
+    response = render(
+        request,
+        "feedback/track_detail.html",
+        {"submission": submission, "events": list(submission.public_events)},
+    )
+    # The private link is in the address bar: never send it to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@login_required(login_url="admin:login")
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Staff download of an attachment, for those who may see its submission only."""
+    visible = Submission.objects.visible_to(request.user)
+    item = get_object_or_404(Attachment, pk=pk, submission__in=visible)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -281,3 +281,37 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Feedback ---------------------------------------------------------------------------
+# Attachments of citizens' feedback: a folder that is NEVER served by the web server or
+# whitenoise (MEDIA_ROOT is public, for news photos). Only a permission-checked view reads it.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
+if any(
+    PRIVATE_MEDIA_ROOT.resolve().is_relative_to(public.resolve())
+    for public in (MEDIA_ROOT, STATIC_ROOT, BASE_DIR / "static")
+):
+    raise ConfigurationError(
+        "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT or the static folders (they are public)."
+    )
+FEEDBACK_MAX_ATTACHMENTS = env_int("FEEDBACK_MAX_ATTACHMENTS", 3)
+FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
+# Images larger than this are refused before decoding (a decompression bomb declares a
+# huge size in a few bytes). 40 MP covers every phone camera.
+FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
+# The privacy notice the citizen consents to; recorded with every submission.
+FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
+# Rate limits: (requests, seconds). Counted in the cache (Redis when configured), keyed by
+# a salted hash of the client address or e-mail: raw addresses are never stored.
+FEEDBACK_RATE_LIMITS = {
+    # Every POST of the form, valid or not, per client address.
+    "submit_address": (env_int("FEEDBACK_SUBMIT_LIMIT_PER_ADDRESS", 20), 60 * 60),
+    # Accepted submissions per contact e-mail.
+    "submit_email": (env_int("FEEDBACK_SUBMIT_LIMIT_PER_EMAIL", 5), 60 * 60),
+    # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
+    "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
+}
+# The request header that holds the client address when a proxy sets it (for example
+# HTTP_X_REAL_IP); empty means REMOTE_ADDR. Only use a header your own proxy overwrites.
+FEEDBACK_CLIENT_ADDRESS_HEADER = env_str("FEEDBACK_CLIENT_ADDRESS_HEADER")
+# Weekdays without work (Monday is 0): Friday and Saturday in Oman.
+FEEDBACK_WEEKEND = (4, 5)

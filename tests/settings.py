@@ -40,3 +40,6 @@ if "KEY_PREFIX" in CACHES["default"]:
     # Several runs may share one Redis: each run gets its own keys, and tests/conftest.py
     # deletes only those.
     CACHES["default"]["KEY_PREFIX"] = f"tawasul-test-{os.getpid()}"
+# --- Feedback ---
+# Attachments are private files: a temporary folder of their own, apart from MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="tawasul-test-private-")

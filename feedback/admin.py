@@ -1,0 +1,126 @@
+"""Admin: topics and holidays are edited by moderators; submissions are listed read-only
+through ``Submission.objects.visible_to`` (the staff workflow comes in its own issue, and
+only ``feedback.workflow`` writes ``status``)."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from feedback.models import Attachment, PublicHoliday, Submission, SubmissionEvent, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(TabbedTranslationAdmin):
+    list_display = [
+        "name",
+        "ministry",
+        "response_days",
+        "accepts_complaints",
+        "accepts_suggestions",
+        "accepts_ideas",
+        "is_active",
+        "order",
+    ]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active", "ministry"]
+    list_select_related = ["ministry"]
+    search_fields = ["name_ar", "name_en"]
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(TabbedTranslationAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["download", "content_type", "size", "sha256"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        url = reverse("feedback:attachment", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class SubmissionEventInline(ReadOnlyInline):
+    model = SubmissionEvent
+    fields = [
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "public_message",
+        "internal_note",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "kind",
+        "subject",
+        "topic",
+        "ministry",
+        "status",
+        "created_at",
+        "due_at",
+    ]
+    list_filter = ["status", "kind", "topic"]
+    list_select_related = ["topic", "ministry"]
+    search_fields = ["=reference", "subject"]
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline, SubmissionEventInline]
+    readonly_fields = [
+        "reference",
+        "kind",
+        "topic",
+        "suggested_ministry",
+        "routing_reason",
+        "ministry",
+        "status",
+        "subject",
+        "body",
+        "language",
+        "name",
+        "email",
+        "phone",
+        "consent_at",
+        "privacy_notice_version",
+        "duplicate_of",
+        "created_at",
+        "updated_at",
+        "due_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        # The one visibility rule: an officer of another ministry never sees the row.
+        return Submission.objects.visible_to(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # citizens submit through the public form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # state changes go through feedback.workflow (moderation issue)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

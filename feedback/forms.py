@@ -1,0 +1,268 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from feedback.models import Kind, Topic
+from feedback.references import normalize_reference
+from feedback.uploads import CleanFile, clean_upload
+
+SUBJECT_MAX = 150
+BODY_MIN = 10
+BODY_MAX = 5000
+NAME_MAX = 100
+EMAIL_MAX = 254
+PHONE_PATTERN = re.compile(r"^\+?[0-9]{7,15}$")
+_DIGITS = str.maketrans(
+    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
+)
+
+
+KIND_NOT_ACCEPTED = {
+    Kind.COMPLAINT: _("The topic “%(topic)s” does not take complaints. Choose another topic."),
+    Kind.SUGGESTION: _("The topic “%(topic)s” does not take suggestions. Choose another topic."),
+    Kind.IDEA: _("The topic “%(topic)s” does not take ideas. Choose another topic."),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[CleanFile]:
+        files = [f for f in (data or []) if f]
+        if len(files) > settings.FEEDBACK_MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Choose at most %(count)s files."),
+                code="too_many",
+                params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
+            )
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(clean_upload(upload))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _strip_controls(value: str) -> str:
+    # Control characters (other than new lines and tabs) have no place in a message.
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
+
+
+class SubmissionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What would you like to send?"),
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose complaint, suggestion or idea."),
+            "invalid_choice": _("Choose complaint, suggestion or idea."),
+        },
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose a topic"),
+        help_text=_("The topic decides which ministry receives your request."),
+        error_messages={
+            "required": _("Choose a topic."),
+            "invalid_choice": _("Choose a topic from the list."),
+        },
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        help_text=_("A short title, for example the service or place concerned."),
+        error_messages={"required": _("Enter a subject.")},
+    )
+    body = forms.CharField(
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What happened or what you propose, where and when. Do not include other people's personal details."
+        ),
+        error_messages={"required": _("Enter the details of your request.")},
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail address (optional)"),
+        required=False,
+        help_text=_("We send your reference and the answer to this address."),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        required=False,
+        help_text=_(
+            "Only if you agree to be called about your request, for example +968 9123 4567."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "dir": "ltr"}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_(
+            "Up to 3 files: JPEG, PNG or WebP photos, or PDF documents, 5 MB each. Location data is removed from photos."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my request and the details I gave are processed as described in the privacy notice."
+        ),
+        error_messages={"required": _("Agree to the privacy notice to send your request.")},
+    )
+    # Honeypot: hidden from people (and from assistive technology), filled in by bots.
+    website = forms.CharField(required=False, label=pgettext_lazy("honeypot field", "Website"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(is_active=True).select_related(
+            "ministry"
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def _limit(self, value: str, limit: int, message) -> str:
+        value = _strip_controls(value)
+        if len(value) > limit:
+            raise ValidationError(
+                message, code="max_length", params={"limit": limit, "count": len(value)}
+            )
+        return value
+
+    def clean_subject(self) -> str:
+        return self._limit(
+            self.cleaned_data["subject"],
+            SUBJECT_MAX,
+            _("Subject must be %(limit)s characters or fewer (you entered %(count)s)."),
+        )
+
+    def clean_body(self) -> str:
+        body = self._limit(
+            self.cleaned_data["body"],
+            BODY_MAX,
+            _("Details must be %(limit)s characters or fewer (you entered %(count)s)."),
+        )
+        if len(body) < BODY_MIN:
+            raise ValidationError(
+                _("Details must be at least %(limit)s characters."),
+                code="min_length",
+                params={"limit": BODY_MIN},
+            )
+        return body
+
+    def clean_name(self) -> str:
+        return self._limit(
+            self.cleaned_data["name"],
+            NAME_MAX,
+            _("Name must be %(limit)s characters or fewer (you entered %(count)s)."),
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return ""
+        if len(email) > EMAIL_MAX:
+            raise ValidationError(_("E-mail address is too long."), code="max_length")
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter an e-mail address in the correct format, like name@example.com."),
+                code="invalid",
+            ) from None
+        local, _at, domain = email.rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].translate(_DIGITS)
+        phone = re.sub(r"[\s\-().]", "", raw)
+        if phone.startswith("00"):
+            phone = "+" + phone[2:]
+        if phone and not PHONE_PATTERN.match(phone):
+            raise ValidationError(
+                _("Enter a phone number with 7 to 15 digits, like +968 9123 4567."),
+                code="invalid",
+            )
+        return phone
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        topic, kind = cleaned.get("topic"), cleaned.get("kind")
+        if topic and kind and not topic.accepts(kind):
+            self.add_error(
+                "topic",
+                ValidationError(KIND_NOT_ACCEPTED[kind], code="kind", params={"topic": topic.name}),
+            )
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        return "website" in self.errors
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary, in the order of the fields."""
+        links = [("", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            if name in self.errors and name != "website":
+                anchor = f"id_{name}_0" if name == "kind" else f"id_{name}"
+                links.extend((anchor, str(message)) for message in self.errors[name])
+        return links
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=30,
+        help_text=_("For example TW-7K3Q-9M2X. It is in your confirmation e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
+        error_messages={"required": _("Enter your reference.")},
+    )
+    email = forms.CharField(
+        label=_("E-mail address"),
+        max_length=EMAIL_MAX,
+        help_text=_("The address you gave when you sent your request."),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}
+        ),
+        error_messages={"required": _("Enter the e-mail address you gave.")},
+    )
+
+    def clean_reference(self) -> str:
+        # An impossible reference is simply "not found" later, like a wrong one.
+        return normalize_reference(self.cleaned_data["reference"])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = [("", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            links.extend((f"id_{name}", str(m)) for m in self.errors.get(name, []))
+        return links

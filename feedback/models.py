@@ -1,0 +1,325 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import roles
+from portal.models import Ministry
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion")
+    IDEA = "idea", _("Idea")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Attachments: outside MEDIA_ROOT, without a public URL.
+
+    Files are read only through ``feedback.views.attachment``, which checks permissions.
+    The location is read from settings when used, so tests can point it elsewhere.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(location=None, base_url=None)
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):  # type: ignore[override]
+        return str(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+
+    def url(self, name):
+        raise ValueError("Feedback attachments have no public URL; use the attachment view.")
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: never the citizen's file name, which may hold personal data.
+    extension = Path(filename).suffix.lower()
+    return f"feedback/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class Topic(models.Model):
+    """What feedback is about; decides the suggested ministry and the response time."""
+
+    name = models.CharField(_("name"), max_length=120)
+    help_text = models.CharField(
+        _("help text"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence shown to citizens under the topic list."),
+    )
+    accepts_complaints = models.BooleanField(_("accepts complaints"), default=True)
+    accepts_suggestions = models.BooleanField(_("accepts suggestions"), default=True)
+    accepts_ideas = models.BooleanField(_("accepts ideas"), default=True)
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_topics",
+        verbose_name=_("default ministry"),
+        help_text=_("Suggested route for new items. Empty: moderators choose the ministry."),
+    )
+    response_days = models.PositiveSmallIntegerField(_("response time (working days)"), default=10)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepts_complaints=True)
+                | Q(accepts_suggestions=True)
+                | Q(accepts_ideas=True),
+                name="topic_accepts_a_kind",
+                violation_error_message=_("A topic must accept at least one kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(response_days__gte=1), name="topic_response_days_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts(self, kind: str) -> bool:
+        return {
+            Kind.COMPLAINT: self.accepts_complaints,
+            Kind.SUGGESTION: self.accepts_suggestions,
+            Kind.IDEA: self.accepts_ideas,
+        }.get(kind, False)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [kind for kind in Kind.values if self.accepts(kind)]
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SubmissionQuerySet":
+        """The one rule of who sees which feedback (admin, dashboard, exports, files).
+
+        Moderators and superusers: everything. Ministry officers: items routed to their
+        own ministry. Anyone else, the anonymous and officers without a ministry: nothing.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser or roles.has_role(user, roles.MODERATORS):
+            return self
+        if roles.has_role(user, roles.MINISTRY_OFFICERS):
+            profile = getattr(user, "staff_profile", None)
+            if profile is not None and profile.ministry_id:
+                return self.filter(ministry_id=profile.ministry_id)
+        return self.none()
+
+
+class Submission(models.Model):
+    """A complaint, suggestion or idea sent by a citizen, with or without contact details."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Received")
+        ROUTED = "routed", _("Sent to the ministry")
+        IN_PROGRESS = "in_progress", _("Being handled")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Not accepted")
+        DUPLICATE = "duplicate", _("Merged with another request")
+
+    Kind = Kind
+    # Items still waiting for an answer: the tracking page shows their expected date.
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_PROGRESS)
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("topic")
+    )
+    # The confirmed route, set by a moderator (workflow issue). Officers see items by it.
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("ministry"),
+    )
+    # The route proposed at submission (the topic's default) and why, for the moderator.
+    suggested_ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggested_submissions",
+        verbose_name=_("suggested ministry"),
+    )
+    routing_reason = models.CharField(_("routing reason"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("details"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"))
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    due_at = models.DateField(_("answer expected by"))
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The moderators' queue: new items by status, newest first.
+            models.Index(fields=["status", "-created_at"], name="submission_status_created"),
+            # An officer's list: items of one ministry by status.
+            models.Index(fields=["ministry", "status"], name="submission_ministry_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="duplicate", duplicate_of__isnull=False)
+                | ~Q(status="duplicate"),
+                name="submission_duplicate_has_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def public_events(self):
+        """What the citizen may see on the tracking page (never internal notes or actors)."""
+        return self.events.filter(is_public=True).order_by("created_at", "pk")
+
+
+class Attachment(models.Model):
+    """A file sent with a submission, already checked and (for images) re-encoded."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("submission"),
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
+    )
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=50)
+    original_name = models.CharField(_("original name"), max_length=100)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SubmissionEvent(models.Model):
+    """One immutable line of a submission's history, written by ``feedback.workflow``.
+
+    ``internal_note`` and ``actor`` are for staff only; the tracking page shows an event
+    only when ``is_public`` and then only its date, kind, status and ``public_message``.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Request received")
+        ROUTED = "routed", _("Sent to the ministry")
+        ACKNOWLEDGED = "acknowledged", _("The ministry is handling the request")
+        ANSWERED = "answered", _("The ministry answered")
+        CLOSED = "closed", _("Request closed")
+        REJECTED = "rejected", _("Request not accepted")
+        MERGED = "merged", _("Merged with another request")
+        SENT_BACK = "sent_back", _("Sent back for routing")
+        NOTE = "note", _("Internal note")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Submission.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=20, choices=Submission.Status.choices, blank=True
+    )
+    internal_note = models.TextField(_("internal note"), blank=True)
+    public_message = models.TextField(_("public message"), blank=True)
+    is_public = models.BooleanField(_("shown to the citizen"), default=True)
+
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The timeline of one submission (tracking page, admin inline), oldest first.
+            models.Index(fields=["submission", "created_at"], name="event_submission_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Submission events are an audit trail and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Submission events are an audit trail and cannot be deleted.")
+
+
+class PublicHoliday(models.Model):
+    """A day without work, skipped when due dates are counted in working days."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"

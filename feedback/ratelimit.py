@@ -1,0 +1,58 @@
+"""A small fixed-window rate limiter on the cache (local memory or Redis).
+
+``cache.add`` starts a window atomically and ``cache.incr`` counts in it, which both
+backends do atomically, so several app servers on one Redis share the count. Keys hold a
+salted hash of the client address or e-mail, never the value itself.
+"""
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def client_address(request: HttpRequest) -> str:
+    header = settings.FEEDBACK_CLIENT_ADDRESS_HEADER
+    if header and request.META.get(header):
+        # A proxy's header may be a list: the first entry is the client.
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _digest(scope: str, identity: str) -> str:
+    key = f"{settings.SECRET_KEY}:feedback-ratelimit:{scope}".encode()
+    return hmac.new(key, identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hit(scope: str, identity: str) -> bool:
+    """Count one request of ``identity`` in ``scope``; False when over the limit."""
+    limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
+    bucket = int(time.time() // window)
+    key = f"feedback:rl:{scope}:{_digest(scope, identity)}:{bucket}"
+    if cache.add(key, 1, timeout=window + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window expired between add and incr
+            cache.add(key, 1, timeout=window + 1)
+            count = 1
+    return count <= limit
+
+
+def retry_after(scope: str) -> int:
+    _limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
+    return window - int(time.time()) % window
+
+
+def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    seconds = retry_after(scope)
+    response = render(
+        request, "429.html", {"retry_minutes": max(1, (seconds + 59) // 60)}, status=429
+    )
+    response["Retry-After"] = str(seconds)
+    return response

@@ -1,0 +1,42 @@
+// Feedback forms: progressive enhancements only (the forms work without this file).
+(function () {
+  "use strict";
+
+  // GOV.UK pattern: move focus to the error summary so it is read first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  // Character counters: "Characters remaining: N", announced politely while typing.
+  document.querySelectorAll("[data-counter]").forEach(function (group) {
+    var field = group.querySelector("input, textarea");
+    var limit = parseInt(group.getAttribute("data-maxlength"), 10);
+    if (!field || !limit) {
+      return;
+    }
+    var staticHint = group.querySelector(".counter-static");
+    if (staticHint) {
+      staticHint.hidden = true;
+    }
+    var counter = document.createElement("p");
+    counter.className = "hint counter";
+    counter.id = field.id + "_counter";
+    counter.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", counter);
+    var timer = null;
+    function update() {
+      var left = limit - field.value.length;
+      var over = left < 0;
+      counter.textContent = over
+        ? group.getAttribute("data-over") + " " + (-left).toLocaleString(document.documentElement.lang)
+        : group.getAttribute("data-remaining") + " " + left.toLocaleString(document.documentElement.lang);
+      counter.classList.toggle("counter--over", over);
+    }
+    field.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 300);
+    });
+    update();
+  });
+})();

@@ -1,0 +1,198 @@
+"""Every upload attack of the issue, through the public form, and the EXIF stripping."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from feedback.models import Attachment, Submission
+from tests.feedback import files
+
+
+def post(client, form_data, uploads, lang="en"):
+    return client.post(f"/{lang}/feedback/new/", {**form_data(), "attachments": uploads})
+
+
+def stored_files() -> list[Path]:
+    return [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+@pytest.mark.django_db
+def test_jpeg_with_gps_exif_is_stored_without_it(client, form_data):
+    original = files.jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the corpus has GPS
+
+    response = post(client, form_data, [files.upload("IMG_2041.jpg", original, "image/jpeg")])
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG"
+    exif = image.getexif()
+    assert not exif.get_ifd(0x8825)
+    assert 0x010F not in exif  # camera make gone too
+    assert b"PhoneMaker" not in data
+    assert attachment.content_type == "image/jpeg"
+    assert attachment.original_name == "IMG_2041.jpg"
+    assert attachment.size == len(data)
+    import hashlib
+
+    assert attachment.sha256 == hashlib.sha256(data).hexdigest()
+    # Stored under the private root with a random name, not under the public MEDIA_ROOT.
+    path = Path(attachment.file.path)
+    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+    assert "IMG_2041" not in path.name
+
+
+@pytest.mark.django_db
+def test_png_webp_and_a_real_pdf_are_accepted(client, form_data):
+    uploads = [
+        files.upload("plan.png", files.png_bytes(), "image/png"),
+        files.upload("photo.webp", files.webp_bytes(), "image/webp"),
+        files.upload("letter.pdf", files.minimal_pdf(), "application/pdf"),
+    ]
+    assert post(client, form_data, uploads).status_code == 302
+    assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+        "image/webp",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_real_type_decides_the_extension(client, form_data):
+    # A PNG named .jpg is a fine picture: stored as what it is.
+    post(client, form_data, [files.upload("photo.jpg", files.png_bytes(), "image/jpeg")])
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "image/png"
+    assert attachment.original_name == "photo.png"
+    assert attachment.file.name.endswith(".png")
+
+
+ATTACKS = [
+    ("svg renamed", "photo.jpg", files.SVG, "is not a JPEG, PNG or WebP photo or a PDF"),
+    ("html renamed", "photo.jpg", files.HTML, "is not a JPEG, PNG or WebP photo or a PDF"),
+    ("script renamed", "photo.jpg", files.SCRIPT, "is not a JPEG, PNG or WebP photo or a PDF"),
+    ("gif", "anim.gif", files.gif_bytes(), "is not a JPEG, PNG or WebP photo or a PDF"),
+    ("fake pdf", "letter.pdf", files.FAKE_PDF, "is not a JPEG, PNG or WebP photo or a PDF"),
+    (
+        "pdf with javascript",
+        "form.pdf",
+        files.pdf_with_javascript(),
+        "contains scripts or embedded files",
+    ),
+    ("decompression bomb", "bomb.png", files.png_bomb(), "is too large an image"),
+    # Below Pillow's own bound (it would only warn) but above ours: still refused.
+    (
+        "bomb under pillow's bound",
+        "big.png",
+        files.png_bomb(10_000, 5_000),
+        "is too large an image",
+    ),
+    ("truncated jpeg", "cut.jpg", files.truncated_jpeg(), "is damaged or incomplete"),
+    ("empty file", "empty.jpg", b"", "is empty"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "name", "content", "message"), ATTACKS, ids=[a[0] for a in ATTACKS]
+)
+def test_upload_attacks_get_a_clear_error_and_nothing_is_stored(
+    client, form_data, case, name, content, message
+):
+    response = post(client, form_data, [files.upload(name, content, "image/jpeg")])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert f"“{name}”" in page
+    assert 'href="#id_attachments"' in page  # linked from the error summary
+    assert "choose your files again" in page
+    assert Submission.objects.count() == 0
+    assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_upload_errors_are_translated(client, form_data):
+    response = post(client, form_data, [files.upload("x.jpg", files.SVG)], lang="ar")
+    assert "ليس صورة بصيغة JPEG أو PNG أو WebP ولا مستند PDF" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_oversized_file_is_refused(client, form_data, settings):
+    settings.FEEDBACK_MAX_ATTACHMENT_BYTES = 1000
+    big = files.jpeg_bytes(size=(300, 300), color=(1, 2, 3)) + b"\0" * 2000
+    response = post(client, form_data, [files.upload("big.jpg", big, "image/jpeg")])
+    assert "is larger than 1000" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_default_size_limit_is_five_megabytes(client, form_data):
+    assert settings.FEEDBACK_MAX_ATTACHMENT_BYTES == 5 * 1024 * 1024
+    big = files.upload("scan.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF\n")
+    response = post(client, form_data, [big])
+    assert "is larger than 5.0" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_at_most_three_files(client, form_data):
+    uploads = [files.upload(f"p{i}.png", files.png_bytes()) for i in range(4)]
+    response = post(client, form_data, uploads)
+    assert "Choose at most 3 files." in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("polyglot.jpg", files.jpeg_with_script_comment()),
+        ("notes.png", files.png_with_text_chunk()),
+        ("xmp.jpg", files.jpeg_with_xmp_location()),
+    ],
+)
+def test_hidden_payloads_in_real_images_are_dropped(client, form_data, name, content):
+    assert b"<script>" in content
+    assert post(client, form_data, [files.upload(name, content)]).status_code == 302
+    with Attachment.objects.get().file.open("rb") as stored:
+        data = stored.read()
+    assert b"<script>" not in data
+    assert b"23.5880" not in data
+
+
+@pytest.mark.django_db
+def test_file_names_are_cleaned_and_never_used_on_disk(client, form_data):
+    uploads = [
+        files.upload("../../etc/passwd.jpg", files.jpeg_bytes()),
+        files.upload("صورة الحادث.png", files.png_bytes()),
+    ]
+    assert post(client, form_data, uploads).status_code == 302
+    names = list(Attachment.objects.order_by("pk").values_list("original_name", flat=True))
+    assert names == ["passwd.jpg", "صورة_الحادث.png"]
+    for attachment in Attachment.objects.all():
+        assert ".." not in attachment.file.name
+        assert Path(attachment.file.path).is_relative_to(
+            Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("image_format", ["PNG", "WEBP"])
+def test_gps_exif_is_dropped_from_png_and_webp_too(client, form_data, image_format):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, image_format, exif=files.gps_exif())
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif().get_ifd(0x8825)
+    response = post(
+        client, form_data, [files.upload(f"x.{image_format.lower()}", buffer.getvalue())]
+    )
+    assert response.status_code == 302
+    with Attachment.objects.get().file.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+    assert image.format == image_format
+    assert not image.getexif().get_ifd(0x8825)
