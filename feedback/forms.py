@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
 from feedback.uploads import CleanFile, clean_upload
+from portal.forms import ErrorSummaryMixin
 
 SUBJECT_MAX = 150
 BODY_MIN = 10
@@ -66,7 +67,9 @@ def _strip_controls(value: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(ErrorSummaryMixin, forms.Form):
+    error_summary_exclude = ("website",)
+
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),
         choices=Kind.choices,
@@ -226,17 +229,8 @@ class SubmissionForm(forms.Form):
     def is_bot(self) -> bool:
         return "website" in self.errors
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary, in the order of the fields."""
-        links = [("", str(message)) for message in self.non_field_errors()]
-        for name in self.fields:
-            if name in self.errors and name != "website":
-                anchor = f"id_{name}_0" if name == "kind" else f"id_{name}"
-                links.extend((anchor, str(message)) for message in self.errors[name])
-        return links
 
-
-class TrackForm(forms.Form):
+class TrackForm(ErrorSummaryMixin, forms.Form):
     reference = forms.CharField(
         label=_("Reference"),
         max_length=30,
@@ -260,9 +254,3 @@ class TrackForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
-
-    def error_links(self) -> list[tuple[str, str]]:
-        links = [("", str(message)) for message in self.non_field_errors()]
-        for name in self.fields:
-            links.extend((f"id_{name}", str(m)) for m in self.errors.get(name, []))
-        return links

@@ -15,14 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def client_address(request: HttpRequest) -> str:
-    header = settings.FEEDBACK_CLIENT_ADDRESS_HEADER
-    if header and request.META.get(header):
-        # A proxy's header may be a list: the first entry is the client.
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _digest(scope: str, identity: str) -> str:
     key = f"{settings.SECRET_KEY}:feedback-ratelimit:{scope}".encode()
     return hmac.new(key, identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]

@@ -16,6 +16,7 @@ from feedback import ratelimit, workflow
 from feedback.forms import SubmissionForm, TrackForm
 from feedback.models import Attachment, Kind, Submission
 from feedback.tracking import read_token, tracking_path
+from portal.http import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ SENT_SESSION_KEY = "feedback_sent"
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if not ratelimit.hit("submit_address", ratelimit.client_address(request)):
+        if not ratelimit.hit("submit_address", client_address(request)):
             # The files are not even read; the text comes back so nothing typed is lost.
             return _too_many(request, SubmissionForm(request.POST), "submit_address")
         form = SubmissionForm(request.POST, request.FILES)
@@ -116,7 +117,7 @@ def sent(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        if not ratelimit.hit("track_address", ratelimit.client_address(request)):
+        if not ratelimit.hit("track_address", client_address(request)):
             return ratelimit.too_many_requests(request, "track_address")
         if form.is_valid():
             submission = _find(form.cleaned_data["reference"], form.cleaned_data["email"])

@@ -5,7 +5,26 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.text import normalize_search_text
 
 
-class OneTimeCodeForm(forms.Form):
+class ErrorSummaryMixin:
+    """``error_links()`` for templates/includes/error_summary.html (GOV.UK pattern): one
+    (anchor, message) per error, in field order, each linking to its input."""
+
+    # Fields never named in the summary (a honeypot must not reveal itself).
+    error_summary_exclude: tuple[str, ...] = ()
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = [("", str(message)) for message in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name not in self.errors or name in self.error_summary_exclude:
+                continue
+            anchor = self[name].auto_id
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor += "_0"  # the first choice: a group has no element of its own
+            links.extend((anchor, str(message)) for message in self.errors[name])
+        return links
+
+
+class OneTimeCodeForm(ErrorSummaryMixin, forms.Form):
     """The six-digit code of an authenticator app, checked against the user's devices."""
 
     token = forms.CharField(

@@ -310,8 +310,5 @@ FEEDBACK_RATE_LIMITS = {
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
 }
-# The request header that holds the client address when a proxy sets it (for example
-# HTTP_X_REAL_IP); empty means REMOTE_ADDR. Only use a header your own proxy overwrites.
-FEEDBACK_CLIENT_ADDRESS_HEADER = env_str("FEEDBACK_CLIENT_ADDRESS_HEADER")
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)

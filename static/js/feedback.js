@@ -2,12 +2,6 @@
 (function () {
   "use strict";
 
-  // GOV.UK pattern: move focus to the error summary so it is read first.
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
-  }
-
   // Character counters: "Characters remaining: N", announced politely while typing.
   document.querySelectorAll("[data-counter]").forEach(function (group) {
     var field = group.querySelector("input, textarea");

@@ -4,8 +4,8 @@
   document.documentElement.classList.add("js");
 })();
 
-// Error summaries take focus so screen readers announce them first (GOV.UK pattern).
+// GOV.UK pattern: move focus to the error summary so it is read first.
 document.addEventListener("DOMContentLoaded", function () {
-  var summary = document.querySelector(".error-summary");
+  var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 });
