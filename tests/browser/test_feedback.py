@@ -41,7 +41,8 @@ def test_citizen_sends_feedback_in_arabic_on_a_phone_and_tracks_it(demo_site, ne
     page.get_by_label("أوافق على معالجة طلبي", exact=False).check()
     # The counter is there (JavaScript on) and counts down.
     assert "الأحرف المتبقية" in page.locator("#id_body_counter").inner_text()
-    page.get_by_role("button", name="أرسل", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="أرسل", exact=True).click()
 
     summary = page.get_by_role("alert")
     assert "يجب ألا يقل عدد أحرف التفاصيل عن 10" in summary.inner_text()
@@ -70,7 +71,8 @@ def test_citizen_sends_feedback_in_arabic_on_a_phone_and_tracks_it(demo_site, ne
     page.goto(f"{demo_site.url}/ar/feedback/track/")
     page.get_by_label("الرقم المرجعي").fill(reference.lower())
     page.get_by_label("البريد الإلكتروني").fill("citizen@example.com")
-    page.get_by_role("button", name="اعرض طلبي").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="اعرض طلبي").click()
     assert reference in page.locator("h1").inner_text()
     assert "تم استلام الطلب" in page.content()
     fits_the_screen(page, PHONE)
@@ -89,7 +91,8 @@ def test_every_feedback_page_is_accessible(demo_site, new_page, lang, width_name
     screenshot(page, f"feedback-form-{lang}-{width_name}")
     assert_accessible(page)
 
-    page.locator("button[type=submit]").click()  # everything empty: every error at once
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()  # everything empty: every error at once
     assert page.locator(".error-summary li").count() >= 5
     fits_the_screen(page, viewport)
     screenshot(page, f"feedback-form-error-{lang}-{width_name}")
@@ -115,7 +118,8 @@ def test_every_feedback_page_is_accessible(demo_site, new_page, lang, width_name
     page.goto(f"{base}/track/")
     page.locator("#id_reference").fill("TW-2345-6789")
     page.locator("#id_email").fill("nobody@example.com")
-    page.locator("button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
     fits_the_screen(page, viewport)
     screenshot(page, f"feedback-track-{lang}-{width_name}")
@@ -127,7 +131,8 @@ def test_answered_demo_request_shows_the_answer(demo_site, new_page):
     page.goto(f"{demo_site.url}/en/feedback/track/")
     page.locator("#id_reference").fill("TW-DEMQ-EEEE")
     page.locator("#id_email").fill("citizen4@example.com")
-    page.locator("button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()
     assert "Online renewal opens next quarter." in page.content()
     assert "Demo: checked by the moderation team." not in page.content()
     screenshot(page, "feedback-track-answered-en-desktop")

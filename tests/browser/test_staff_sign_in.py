@@ -27,7 +27,8 @@ def test_staff_member_enrols_an_authenticator_and_reaches_the_admin(
     assert_accessible(page)
 
     page.fill("input[name=token]", "000000")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert page.evaluate("document.activeElement.className") == "error-summary"
     screenshot(page, f"two-factor-setup-error-{lang}-{width_name}")
