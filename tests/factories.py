@@ -59,7 +59,8 @@ def make_article(**fields):
         "body_en": "The body of the news.",
         "slug": f"news-{n}",
         "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() - datetime.timedelta(hours=n),
+        # Each new article a second older than the one before: a stable order in lists.
+        "publish_at": timezone.now() - datetime.timedelta(seconds=n),
     }
     values.update(fields)
     if "category" not in values:
