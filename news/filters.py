@@ -61,7 +61,3 @@ class ArticleFilter(django_filters.FilterSet):
 
     def search(self, queryset, name: str, value: str):
         return queryset.search(value)
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.form.cleaned_data.get(name) for name in self.filters)

@@ -62,8 +62,10 @@ def test_copy_link_button_appears_with_javascript(news_site, new_page):
     page = new_page(viewport=DESKTOP)
     page.goto(f"{news_site.url}/en/news/forum-opens-third-session/")
     assert page.get_by_role("link", name="Share on WhatsApp").is_visible()
-    assert page.get_by_label("Link to this article").input_value().endswith(
-        "/en/news/forum-opens-third-session/"
+    assert (
+        page.get_by_label("Link to this article")
+        .input_value()
+        .endswith("/en/news/forum-opens-third-session/")
     )
 
 
