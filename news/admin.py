@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -7,6 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from news.models import Article, Category
+from portal.text import search_terms
 
 
 @admin.register(Category)
@@ -21,7 +23,7 @@ class CategoryAdmin(TabbedTranslationAdmin):
 class ArticleAdmin(TabbedTranslationAdmin):
     list_display = ["title", "category", "status", "publish_at", "is_featured", "preview_link"]
     list_filter = ["status", "category", "ministries", "is_featured", "publish_at"]
-    search_fields = ["title_ar", "title_en", "summary_ar", "summary_en", "slug"]
+    search_fields = ["search_text", "slug"]  # see get_search_results
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
     autocomplete_fields = []
@@ -48,6 +50,17 @@ class ArticleAdmin(TabbedTranslationAdmin):
             reverse("news:preview", kwargs={"pk": obj.pk}),
             _("Preview"),
         )
+
+    def get_search_results(self, request, queryset, search_term: str):
+        """Arabic-aware like the public search (diacritics and letter forms do not matter),
+        plus the slug."""
+        terms = search_terms(search_term)
+        if not terms:
+            return queryset, False
+        words = Q()
+        for term in terms:
+            words &= Q(search_text__contains=term)
+        return queryset.filter(words | Q(slug__icontains=search_term.strip())), False
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         if not change and obj.author_id is None:

@@ -1,5 +1,9 @@
 """HTTP behaviour of the public news pages: shared cache per language, validators
-(ETag, Last-Modified) and conditional GET, and no cookies for anonymous visitors."""
+(ETag, Last-Modified) and conditional GET, and no cookies for anonymous visitors.
+
+Cached pages are the same bytes for every anonymous visitor: templates of these pages must
+not contain per-request values (CSRF token, CSP nonce).
+"""
 
 import hashlib
 import time
@@ -8,7 +12,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -63,6 +72,9 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response["Last-Modified"] = http_date(entry["last_modified"])
         response["X-News-Cache"] = state
         patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
+        # Hit or miss, the same Vary: a shared cache must not give this copy to a visitor
+        # who is logged in (they get private pages).
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper

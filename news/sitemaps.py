@@ -11,7 +11,8 @@ class ArticleSitemap(Sitemap):
     alternates = True
     x_default = True
     changefreq = "weekly"
-    limit = 2000
+    # Two URLs per article (one per language): 25,000 articles fill the protocol's 50,000.
+    limit = 25000
 
     def items(self):
         return Article.objects.published().only("slug", "updated_at").order_by("-pk")

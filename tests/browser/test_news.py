@@ -58,15 +58,22 @@ def test_photos_load_as_webp_renditions(news_site, new_page):
     assert ".webp" in page.evaluate("document.querySelector('.article__figure img').currentSrc")
 
 
-def test_copy_link_button_appears_with_javascript(news_site, new_page):
-    page = new_page(viewport=DESKTOP)
+def test_share_links_and_copy_button(news_site, new_page):
+    page = new_page(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
     page.goto(f"{news_site.url}/en/news/forum-opens-third-session/")
     assert page.get_by_role("link", name="Share on WhatsApp").is_visible()
-    assert (
-        page.get_by_label("Link to this article")
-        .input_value()
-        .endswith("/en/news/forum-opens-third-session/")
-    )
+    address = page.get_by_label("Link to this article").input_value()
+    assert address.endswith("/en/news/forum-opens-third-session/")
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_text("Link copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+
+
+def test_copy_button_is_hidden_without_javascript(news_site, new_page):
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    page.goto(f"{news_site.url}/ar/news/forum-opens-third-session/")
+    assert page.get_by_label("رابط هذا الخبر").is_visible()
+    assert not page.get_by_role("button", name="نسخ الرابط").is_visible()
 
 
 def test_filters_work_without_javascript(news_site, new_page):

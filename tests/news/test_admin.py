@@ -97,6 +97,15 @@ def test_changelist_filters_search_and_preview_link(client_as, editor, ministry_
     assert "خبر للبحث" in client.get("/admin/news/article/?q=للبحث").content.decode()
 
 
+def test_admin_search_ignores_diacritics_and_matches_slugs(client_as, editor):
+    make_article(title_ar="مُنْتَدَى الإِعْلَامِ", slug="media-forum")
+    make_article(title_ar="خبر آخر", slug="other")
+    client = client_as(editor)
+    for query in ("منتدى الاعلام", "media-forum"):
+        result = client.get("/admin/news/article/", {"q": query}).context["cl"].result_list
+        assert [a.slug for a in result] == ["media-forum"], query
+
+
 def test_publish_now_and_unpublish_actions(client, client_as, editor):
     later = make_article(
         title_en="Later",

@@ -36,6 +36,7 @@ def test_public_pages_set_no_cookie_and_are_publicly_cacheable(client, article):
         assert "public" in response["Cache-Control"], url
         assert "max-age=" in response["Cache-Control"], url
         assert response["ETag"] and response["Last-Modified"], url
+        assert "Cookie" in response["Vary"], url
         assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
 
 
