@@ -7,6 +7,12 @@ from news.models import Article, Category
 from portal.models import Ministry
 
 
+class YearFilter(django_filters.NumberFilter):
+    """Whole years in a sane range: a year lookup outside datetime's range would fail."""
+
+    field_class = forms.IntegerField
+
+
 class ArticleFilter(django_filters.FilterSet):
     """The public list's filters. Every value travels in the query string (a GET form: no
     CSRF token, no cookie), so a filtered page can be shared, cached and paginated."""
@@ -29,11 +35,13 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All ministries"),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("Year"),
         field_name="publish_at",
         lookup_expr="year",
-        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"}),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     month = django_filters.ChoiceFilter(
         label=_("Month"),

@@ -1,6 +1,7 @@
 """News of the government communication forum: categories and bilingual articles."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from news.images import delete_files, make_renditions, rendition_names, validate_photo
 from news.richtext import render_body
 from portal.text import normalize_search_text, search_terms
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # Slugs that would shadow a fixed URL under /<lang>/news/.
 RESERVED_SLUGS = {"feed", "category", "preview"}
@@ -51,7 +54,8 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query: str) -> "ArticleQuerySet":
         """Every word of the query must occur in the normalised text; articles whose title
         holds every word come first, newest first within each group."""
-        terms = search_terms(query)
+        # Control characters (a NUL byte breaks PostgreSQL text parameters) are not words.
+        terms = search_terms(_CONTROL.sub(" ", query or ""))
         if not terms:
             return self
         matches = self

@@ -81,6 +81,30 @@ def test_invalid_filter_shows_an_error_not_everything(client):
     assert "Visible" not in content
 
 
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("year=99999", "less than or equal to 2100"),
+        ("year=-1", "greater than or equal to 2000"),
+        ("year=2025.5", "Enter a whole number"),
+        ("month=13", "Select a valid choice"),
+        ("ministry=unknown", "Select a valid choice"),
+    ],
+)
+def test_out_of_range_filters_get_a_form_error(client, query, error):
+    make_article(title_en="Visible")
+    content = _text(client.get(f"/en/news/?{query}"))
+    assert error in content
+    assert "Visible" not in content.split("</form>")[1]
+
+
+def test_control_characters_in_the_query_do_not_break_the_search(client):
+    make_article(title_en="Forum news")
+    assert "Null characters are not allowed" in _text(client.get("/en/news/", {"q": "forum\x00"}))
+    assert "Forum news" in _text(client.get("/en/news/", {"q": "forum\x01news"}))
+    assert list(Article.objects.search("forum\x00")) == list(Article.objects.search("forum"))
+
+
 def test_pagination_keeps_the_filters(client):
     category = make_category(slug="many")
     for _ in range(14):
