@@ -30,6 +30,14 @@ def test_list_shows_published_articles_in_both_languages(client):
         assert hidden not in arabic + english
 
 
+def test_times_are_machine_readable_for_html(client):
+    make_article()
+    content = _text(client.get("/ar/news/"))
+    stamps = re.findall(r'<time datetime="([^"]+)"', content)
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", s) for s in stamps)
+
+
 def test_english_list_shows_arabic_only_articles_with_arabic_title(client):
     make_article(title_ar="خبر بالعربية فقط", title_en="", summary_en="")
     assert "خبر بالعربية فقط" in _text(client.get("/en/news/"))
