@@ -68,6 +68,7 @@ def article_json_ld(context, article: Article) -> SafeString:
     """schema.org NewsArticle as a JSON-LD data block (never executed, so the CSP, which
     governs scripts, does not apply to it); <, > and & are escaped inside the JSON."""
     request = context["request"]
+    publisher = {"@type": "GovernmentOrganization", "name": _("Government Communication Centre")}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -78,10 +79,8 @@ def article_json_ld(context, article: Article) -> SafeString:
         "dateModified": article.updated_at.isoformat(),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "articleSection": article.category.name,
-        "publisher": {
-            "@type": "GovernmentOrganization",
-            "name": _("Government Communication Centre"),
-        },
+        "publisher": publisher,
+        "author": publisher,
     }
     if article.location:
         data["locationCreated"] = {"@type": "Place", "name": article.location}
