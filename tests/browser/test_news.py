@@ -3,8 +3,10 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 
+from news.models import Article
 from portal import roles
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 
@@ -30,6 +32,8 @@ PAGES = {
     "list": "/{lang}/news/",
     "detail": "/{lang}/news/forum-opens-third-session/",
     "search": "/{lang}/news/?q=منتدى",
+    "category": "/{lang}/news/category/forum/",
+    "archive": "/{lang}/news/{month}/",
 }
 
 
@@ -37,8 +41,10 @@ PAGES = {
 @pytest.mark.parametrize(("width_name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 @pytest.mark.parametrize("page_name", sorted(PAGES))
 def test_news_pages_are_accessible(news_site, new_page, lang, width_name, viewport, page_name):
+    article = Article.objects.get(slug="forum-opens-third-session")
+    month = f"{timezone.localtime(article.publish_at):%Y/%-m}"
     page = new_page(viewport=viewport)
-    page.goto(news_site.url + PAGES[page_name].format(lang=lang))
+    page.goto(news_site.url + PAGES[page_name].format(lang=lang, month=month))
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     # Scroll through so lazy photos load before the screenshot.
