@@ -1,6 +1,118 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public news pages (cached per language, see news/http.py) and the editors' preview."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from news.filters import ArticleFilter
+from news.http import public_page
+from news.models import Article, Category
+
+PER_PAGE = 12
 
 
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+@public_page
 def article_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "news/article_list.html")
+    filterset = ArticleFilter(
+        request.GET, queryset=Article.objects.published().for_cards(), request=request
+    )
+    articles = filterset.qs if filterset.is_valid() else Article.objects.none()
+    return render(
+        request,
+        "news/article_list.html",
+        {
+            "filter": filterset,
+            "page_obj": _page(request, articles),
+            "query": request.GET.get("q", "").strip(),
+            "months": Article.objects.published().datetimes("publish_at", "month", "DESC")[:24],
+        },
+    )
+
+
+@public_page
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    articles = Article.objects.published().for_cards().filter(category=category)
+    return render(
+        request,
+        "news/article_archive.html",
+        {"heading": category.name, "category": category, "page_obj": _page(request, articles)},
+    )
+
+
+@public_page
+def month_archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404
+    articles = (
+        Article.objects.published()
+        .for_cards()
+        .filter(publish_at__year=year, publish_at__month=month)
+    )
+    return render(
+        request,
+        "news/article_archive.html",
+        {
+            "heading": _("News of %(month)s")
+            % {"month": date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")},
+            "page_obj": _page(request, articles),
+        },
+    )
+
+
+def _related(article: Article) -> list[Article]:
+    return list(
+        Article.objects.published()
+        .for_cards()
+        .filter(category_id=article.category_id)
+        .exclude(pk=article.pk)[:3]
+    )
+
+
+@public_page
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().select_related("category").prefetch_related("ministries"),
+        slug=slug,
+    )
+    return render(
+        request, "news/article_detail.html", {"article": article, "related": _related(article)}
+    )
+
+
+@never_cache
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editors see any article (draft or scheduled) as it will look; others get a 404."""
+    article = get_object_or_404(
+        Article.objects.previewable_by(request.user)
+        .select_related("category")
+        .prefetch_related("ministries"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "news/article_detail.html",
+        {"article": article, "related": [], "is_preview": True},
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Everything public may be crawled; the admin and previews may not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        *(f"Disallow: /{code}/news/preview/" for code, _name in settings.LANGUAGES),
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

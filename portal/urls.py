@@ -40,3 +40,20 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# --- News: sitemap and robots.txt (outside the language prefix) ---
+from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
+
+from news.http import public_page  # noqa: E402
+from news.sitemaps import sitemaps  # noqa: E402
+from news.views import robots_txt  # noqa: E402
+
+urlpatterns += [
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots"),
+]

@@ -61,3 +61,57 @@ def make_submission(**fields):
     if "topic" not in values:
         values["topic"] = make_topic()
     return workflow.submit(**values)
+
+
+# --- News ---
+def make_category(**fields):
+    from news.models import Category
+
+    n = next(_seq)
+    values = {"name_ar": f"تصنيف {n}", "name_en": f"Category {n}", "slug": f"category-{n}"}
+    values.update(fields)
+    return Category.objects.create(**values)
+
+
+def make_article(**fields):
+    """A published, due article with Arabic and English text (no photo unless given)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from news.models import Article
+
+    n = next(_seq)
+    ministries = fields.pop("ministries", [])
+    values = {
+        "title_ar": f"خبر رقم {n}",
+        "title_en": f"News item {n}",
+        "summary_ar": f"ملخص الخبر رقم {n}",
+        "summary_en": f"Summary of news item {n}",
+        "body_ar": "نص الخبر.",
+        "body_en": "The body of the news.",
+        "slug": f"news-{n}",
+        "status": Article.Status.PUBLISHED,
+        # Each new article a second older than the one before: a stable order in lists.
+        "publish_at": timezone.now() - datetime.timedelta(seconds=n),
+    }
+    values.update(fields)
+    if "category" not in values:
+        values["category"] = make_category()
+    article = Article.objects.create(**values)
+    if ministries:
+        article.ministries.set(ministries)
+    return article
+
+
+def make_photo(size=(1600, 1000), fmt="JPEG", name="photo.jpg", color=(11, 93, 75)):
+    """An in-memory upload of a real image."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}.get(fmt, "")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)

@@ -1,0 +1,61 @@
+"""Per-language caching of public news pages with instant invalidation.
+
+Every cache key holds a version that any change to articles, categories or ministries
+replaces, so an edit shows at once on every server sharing the cache (Redis in
+production). Scheduled articles appear when due without cron: no page is cached past the
+next due ``publish_at``.
+"""
+
+import datetime
+import time
+
+from django.core.cache import cache
+from django.db.models import Min
+from django.utils import timezone
+
+VERSION_KEY = "news:version"
+DEFAULT_TIMEOUT = 300  # seconds a public page stays in the cache at most
+NONE_DUE = "none"
+
+
+def version() -> str:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        # A fresh value, never a reset to 1: pages cached under an old version stay unused.
+        value = str(time.time_ns())
+        if not cache.add(VERSION_KEY, value, timeout=None):
+            value = cache.get(VERSION_KEY) or value
+    return value
+
+
+def bump() -> None:
+    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def next_due() -> datetime.datetime | None:
+    """The next time a published article becomes public (one query per version)."""
+    from news.models import Article
+
+    key = f"news:next-due:{version()}"
+    stamp = cache.get(key)
+    if stamp is None:
+        due = Article.objects.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
+        ).aggregate(due=Min("publish_at"))["due"]
+        stamp = due.timestamp() if due else NONE_DUE
+        cache.set(key, stamp, timeout=_seconds_until(due) if due else DEFAULT_TIMEOUT)
+    if stamp == NONE_DUE:
+        return None
+    return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+
+
+def _seconds_until(moment: datetime.datetime) -> int:
+    return max(1, int((moment - timezone.now()).total_seconds()) + 1)
+
+
+def page_timeout() -> int:
+    """Seconds a page made now may be cached: never past the next due article."""
+    due = next_due()
+    if due is None:
+        return DEFAULT_TIMEOUT
+    return min(DEFAULT_TIMEOUT, max(0, int((due - timezone.now()).total_seconds())))

@@ -1,0 +1,80 @@
+"""HTTP behaviour of the public news pages: shared cache per language, validators
+(ETag, Last-Modified) and conditional GET, and no cookies for anonymous visitors.
+
+Cached pages are the same bytes for every anonymous visitor: templates of these pages must
+not contain per-request values (CSRF token, CSP nonce).
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from news import cache as news_cache
+
+BROWSER_MAX_AGE = 60  # seconds a browser or proxy may reuse a page without asking
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    """Decided from the cookies alone: touching request.user would read the session and
+    add ``Vary: Cookie`` to every public page."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public news page from the shared cache for anonymous GET requests."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        digest = hashlib.sha256(
+            f"{request.get_host()}|{request.get_full_path()}".encode()
+        ).hexdigest()
+        key = f"news:page:{news_cache.version()}:{get_language()}:{digest}"
+        timeout = news_cache.page_timeout()
+        entry = news_cache.cache.get(key)
+        state = "hit"
+        if entry is None:
+            state = "miss"
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code != 200 or response.streaming:
+                return response
+            entry = {
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+                "last_modified": int(time.time()),
+            }
+            if timeout > 0:
+                news_cache.cache.set(key, entry, timeout)
+        response = get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"]
+        ) or HttpResponse(entry["content"], content_type=entry["content_type"])
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        response["X-News-Cache"] = state
+        patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
+        # Hit or miss, the same Vary: a shared cache must not give this copy to a visitor
+        # who is logged in (they get private pages).
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper

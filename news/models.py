@@ -1,0 +1,227 @@
+"""News of the government communication forum: categories and bilingual articles."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from news.images import delete_files, make_renditions, rendition_names, validate_photo
+from news.richtext import render_body
+from portal.text import normalize_search_text, search_terms
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# Slugs that would shadow a fixed URL under /<lang>/news/.
+RESERVED_SLUGS = {"feed", "category", "preview"}
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now: datetime.datetime | None = None) -> "ArticleQuerySet":
+        """The one rule of what the public sees: published and due. Every public page,
+        feed, sitemap and the home page go through here."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def previewable_by(self, user) -> "ArticleQuerySet":
+        """Editors (and anyone allowed to change articles) may preview every article."""
+        if user.is_authenticated and user.is_active and user.has_perm("news.change_article"):
+            return self.all()
+        return self.none()
+
+    def search(self, query: str) -> "ArticleQuerySet":
+        """Every word of the query must occur in the normalised text; articles whose title
+        holds every word come first, newest first within each group."""
+        # Control characters (a NUL byte breaks PostgreSQL text parameters) are not words.
+        terms = search_terms(_CONTROL.sub(" ", query or ""))
+        if not terms:
+            return self
+        matches = self
+        title_match = Q()
+        for term in terms:
+            matches = matches.filter(search_text__contains=term)
+            title_match &= Q(search_title__contains=term)
+        return matches.annotate(
+            title_rank=Case(
+                When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("title_rank", "-publish_at", "-pk")
+
+    def for_cards(self) -> "ArticleQuerySet":
+        """What a list card needs, in one query (renditions live on the row itself)."""
+        return self.select_related("category").defer(
+            *[f"body_{code}" for code, _name in settings.LANGUAGES], "search_text"
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences shown in lists and shares.")
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Markdown: **bold**, *italic*, lists, links and headings. HTML is filtered."),
+    )
+    location = models.CharField(
+        _("dateline"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where the news comes from, e.g. Muscat."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("The last part of the article's address."),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    ministries = models.ManyToManyField(
+        "portal.Ministry", blank=True, related_name="articles", verbose_name=_("ministries")
+    )
+    image = models.ImageField(
+        _("photo"),
+        upload_to="news/photos/%Y/%m/",
+        blank=True,
+        validators=[validate_photo],
+        help_text=_("JPEG, PNG or WebP, at most 10 MB and 40 megapixels."),
+    )
+    image_alt = models.CharField(
+        _("photo description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it. Required with a photo."),
+    )
+    image_caption = models.CharField(_("photo caption"), max_length=250, blank=True)
+    # Widths, sizes and storage names of the generated renditions (see news/images.py):
+    # kept on the row so list pages need no extra query per photo.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("A published article appears by itself at this time."),
+    )
+    is_featured = models.BooleanField(_("featured"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news_articles",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Normalised (portal.text) Arabic and English text for search; rebuilt on every save.
+    search_title = models.TextField(_("search title"), blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-pk"]
+        indexes = [
+            # ArticleQuerySet.published() ordered by -publish_at: every public list.
+            models.Index(fields=["status", "-publish_at"], name="news_article_public_idx"),
+            # The home page's featured slot: published featured articles, newest first.
+            models.Index(
+                fields=["-publish_at"],
+                condition=Q(is_featured=True),
+                name="news_article_featured_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_title = normalize_search_text(f"{self.title_ar} {self.title_en or ''}")
+        parts = [
+            self.search_title,
+            *(
+                getattr(self, f"{field}_{code}") or ""
+                for field in ("summary", "body", "location", "image_caption")
+                for code, _name in settings.LANGUAGES
+            ),
+        ]
+        self.search_text = normalize_search_text(" ".join(parts))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_title", "search_text"}
+        super().save(*args, **kwargs)
+        self._sync_renditions()
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is reserved; choose another.")})
+        if self.image and not (getattr(self, "image_alt_ar", "") or self.image_alt):
+            raise ValidationError(
+                {"image_alt_ar": _("Describe the photo for people who cannot see it.")}
+            )
+
+    def _sync_renditions(self) -> None:
+        """Renditions follow the photo: made for a new one, deleted with the old one."""
+        current = self.image.name if self.image else ""
+        previous = (self.renditions or {}).get("source", "")
+        if current == previous:
+            return
+        stale = rendition_names(self.renditions or {}) + ([previous] if previous else [])
+        self.renditions = make_renditions(current, self.pk) if current else {}
+        Article.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        delete_files(stale)
+
+    def delete_files(self) -> None:
+        delete_files([*rendition_names(self.renditions or {}), self.image.name or ""])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @cached_property
+    def body_html(self) -> str:
+        return render_body(self.body)
+
+    @cached_property
+    def photo(self):
+        """The photo's renditions for templates, or None (see news/images.py)."""
+        from news.images import Photo
+
+        return Photo.from_renditions(self.renditions)

@@ -1,0 +1,20 @@
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from news import cache as news_cache
+from news.models import Article, Category
+from portal.models import Ministry
+
+
+@receiver([post_save, post_delete], sender=Article)
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=Ministry)  # names appear in filters and pages
+@receiver(m2m_changed, sender=Article.ministries.through)
+def show_changes_at_once(**kwargs) -> None:
+    news_cache.bump()
+
+
+@receiver(post_delete, sender=Article)
+def delete_photo_files(instance: Article, **kwargs) -> None:
+    """Renditions and the original go with the article."""
+    instance.delete_files()

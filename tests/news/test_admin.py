@@ -1,0 +1,136 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from news.models import Article
+from portal import roles
+from tests.factories import make_article, make_category, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(category, **overrides) -> dict:
+    now = timezone.localtime()
+    data = {
+        "title_ar": "مُنْتَدَى التَّوَاصُل يَبْدَأ",
+        "title_en": "The forum begins",
+        "summary_ar": "ملخص الخبر",
+        "summary_en": "Summary",
+        "body_ar": "نص",
+        "body_en": "Body",
+        "location_ar": "مسقط",
+        "location_en": "Muscat",
+        "image_alt_ar": "",
+        "image_alt_en": "",
+        "image_caption_ar": "",
+        "image_caption_en": "",
+        "slug": "forum-begins",
+        "category": category.pk,
+        "status": Article.Status.PUBLISHED,
+        "publish_at_0": now.strftime("%Y-%m-%d"),
+        "publish_at_1": now.strftime("%H:%M:%S"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editors_group_has_the_news_permissions():
+    codenames = set(
+        Group.objects.get(name=roles.EDITORS).permissions.values_list("codename", flat=True)
+    )
+    assert {"add_article", "change_article", "delete_article", "view_category"} <= codenames
+
+
+def test_editor_writes_an_article_with_a_photo(client_as, editor):
+    category = make_category()
+    client = client_as(editor)
+    assert client.get("/admin/news/article/add/").status_code == 200
+    data = _form_data(category, image_alt_ar="شعار المنتدى", image=make_photo())
+    response = client.post("/admin/news/article/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="forum-begins")
+    assert article.author == editor
+    assert article.renditions["share"]
+    assert article in Article.objects.published()
+
+
+def test_photo_without_alt_text_gets_a_form_error(client_as, editor):
+    client = client_as(editor)
+    response = client.post(
+        "/admin/news/article/add/", _form_data(make_category(), image=make_photo())
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["image_alt_ar"] == ["يُرجى وصف الصورة لمن لا يستطيع رؤيتها."]
+    assert not Article.objects.exists()
+
+
+def test_broken_photo_gets_a_clear_form_error(client_as, editor):
+    photo = make_photo()
+    photo.file.truncate(len(photo.read()) // 2)
+    photo.seek(0)
+    response = client_as(editor).post(
+        "/admin/news/article/add/",
+        _form_data(make_category(), image=photo, image_alt_ar="وصف"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["image"] == ["تعذّرت قراءة الصورة، وقد تكون تالفة. يُرجى تجربة ملف آخر."]
+    assert not Article.objects.exists()
+
+
+def test_outsider_and_other_staff_cannot_edit_news(client_as, officer_b, moderator):
+    for user in (officer_b, moderator):
+        assert client_as(user).get("/admin/news/article/").status_code == 403
+        assert client_as(user).get("/admin/news/article/add/").status_code == 403
+
+
+def test_changelist_filters_search_and_preview_link(client_as, editor, ministry_a):
+    article = make_article(title_ar="خبر للبحث", ministries=[ministry_a])
+    client = client_as(editor)
+    content = client.get("/admin/news/article/").content.decode()
+    assert f"/ar/news/preview/{article.pk}/" in content
+    for query in ("status__exact=draft", f"ministries__id__exact={ministry_a.pk}", "q=للبحث"):
+        assert client.get(f"/admin/news/article/?{query}").status_code == 200
+    assert "خبر للبحث" in client.get("/admin/news/article/?q=للبحث").content.decode()
+
+
+def test_admin_search_ignores_diacritics_and_matches_slugs(client_as, editor):
+    make_article(title_ar="مُنْتَدَى الإِعْلَامِ", slug="media-forum")
+    make_article(title_ar="خبر آخر", slug="other")
+    client = client_as(editor)
+    for query in ("منتدى الاعلام", "media-forum"):
+        result = client.get("/admin/news/article/", {"q": query}).context["cl"].result_list
+        assert [a.slug for a in result] == ["media-forum"], query
+
+
+def test_publish_now_and_unpublish_actions(client, client_as, editor):
+    later = make_article(
+        title_en="Later",
+        status=Article.Status.DRAFT,
+        publish_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    editor_client = client_as(editor)
+    assert "Later" not in client.get("/en/news/").content.decode()
+    editor_client.post(
+        "/admin/news/article/",
+        {"action": "publish_now", "_selected_action": [later.pk]},
+    )
+    later.refresh_from_db()
+    assert later.is_public
+    assert "Later" in client.get("/en/news/").content.decode()
+    editor_client.post(
+        "/admin/news/article/", {"action": "unpublish", "_selected_action": [later.pk]}
+    )
+    later.refresh_from_db()
+    assert later.status == Article.Status.DRAFT
+    assert "Later" not in client.get("/en/news/").content.decode()
+
+
+def test_admin_uses_tabs_for_both_languages(client_as, editor):
+    content = client_as(editor).get("/admin/news/article/add/").content.decode()
+    assert 'name="title_ar"' in content and 'name="title_en"' in content
+    assert "vendor/jquery-ui/jquery-ui.min.js" in content
+    assert "tabbed_translation_fields.js" in content

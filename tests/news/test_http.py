@@ -1,0 +1,120 @@
+import datetime
+import re
+import time
+
+import pytest
+from django.utils import timezone
+
+from news.models import Article
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/ar/news/", "/en/news/?q=منتدى", "/en/news/feed/", "/ar/news/feed/atom/"]
+
+
+@pytest.fixture
+def article(db):
+    return make_article(title_ar="منتدى التواصل", title_en="Communication forum")
+
+
+def _public_urls(article) -> list[str]:
+    return [
+        *PUBLIC_PAGES,
+        f"/ar/news/{article.slug}/",
+        f"/en/news/category/{article.category.slug}/",
+        f"/en/news/{timezone.localtime(article.publish_at):%Y/%-m}/",
+        "/sitemap.xml",
+    ]
+
+
+def test_public_pages_set_no_cookie_and_are_publicly_cacheable(client, article):
+    for url in _public_urls(article):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "public" in response["Cache-Control"], url
+        assert "max-age=" in response["Cache-Control"], url
+        assert response["ETag"] and response["Last-Modified"], url
+        assert "Cookie" in response["Vary"], url
+        assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
+
+
+def test_conditional_get_answers_304(client, article):
+    url = f"/en/news/{article.slug}/"
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    not_modified = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert not_modified.status_code == 304
+    assert not_modified["ETag"] == first["ETag"]
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_pages_are_cached_per_language(client, article):
+    assert client.get("/ar/news/")["X-News-Cache"] == "miss"
+    assert client.get("/ar/news/")["X-News-Cache"] == "hit"
+    english = client.get("/en/news/")
+    assert english["X-News-Cache"] == "miss"
+    assert "Communication forum" in english.content.decode()
+    assert 'lang="en"' in english.content.decode()
+
+
+def test_editing_an_article_shows_at_once(client, article):
+    url = f"/en/news/{article.slug}/"
+    assert "Communication forum" in client.get(url).content.decode()
+    assert "Communication forum" in client.get("/en/news/").content.decode()
+    article.title_en = "Renamed forum"
+    article.save()
+    assert "Renamed forum" in client.get(url).content.decode()
+    assert "Renamed forum" in client.get("/en/news/").content.decode()
+
+
+def test_publishing_and_unpublishing_show_at_once(client):
+    draft = make_article(title_en="Soon public", status=Article.Status.DRAFT)
+    assert "Soon public" not in client.get("/en/news/").content.decode()
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert "Soon public" in client.get("/en/news/").content.decode()
+    draft.delete()
+    assert "Soon public" not in client.get("/en/news/").content.decode()
+
+
+def test_category_rename_shows_at_once(client, article):
+    assert client.get("/en/news/").status_code == 200
+    category = article.category
+    category.name_en = "Renamed category"
+    category.save()
+    assert "Renamed category" in client.get("/en/news/").content.decode()
+
+
+def test_scheduled_article_appears_when_due_without_cron(client):
+    make_article(title_en="Already out")
+    make_article(
+        title_en="Due very soon", publish_at=timezone.now() + datetime.timedelta(seconds=1.5)
+    )
+    first = client.get("/en/news/")
+    assert "Due very soon" not in first.content.decode()
+    assert int(re.search(r"max-age=(\d+)", first["Cache-Control"]).group(1)) <= 2
+    time.sleep(2)
+    assert "Due very soon" in client.get("/en/news/").content.decode()
+
+
+def test_logged_in_visitors_get_fresh_private_pages(client_as, editor, article):
+    client = client_as(editor)
+    response = client.get("/en/news/")
+    assert "private" in response["Cache-Control"]
+    assert "X-News-Cache" not in response
+
+
+def test_robots_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+    content = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in content
+    assert "Disallow: /admin/" in content
+
+
+def test_unknown_category_is_not_cached_as_a_page(client):
+    make_category(slug="known")
+    assert client.get("/en/news/category/unknown/").status_code == 404
+    assert client.get("/en/news/category/known/").status_code == 200

@@ -1,0 +1,211 @@
+import datetime
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from news.models import Article
+from tests.factories import make_article, make_category, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_list_shows_published_articles_in_both_languages(client):
+    make_article(title_ar="خبر منشور", title_en="Published item")
+    make_article(title_ar="مسودة", title_en="A draft", status=Article.Status.DRAFT)
+    make_article(
+        title_ar="مجدول",
+        title_en="Scheduled",
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    arabic, english = _text(client.get("/ar/news/")), _text(client.get("/en/news/"))
+    assert "خبر منشور" in arabic and "Published item" in english
+    for hidden in ("مسودة", "A draft", "مجدول", "Scheduled"):
+        assert hidden not in arabic + english
+
+
+def test_times_are_machine_readable_for_html(client):
+    make_article()
+    content = _text(client.get("/ar/news/"))
+    stamps = re.findall(r'<time datetime="([^"]+)"', content)
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", s) for s in stamps)
+
+
+def test_english_list_shows_arabic_only_articles_with_arabic_title(client):
+    make_article(title_ar="خبر بالعربية فقط", title_en="", summary_en="")
+    assert "خبر بالعربية فقط" in _text(client.get("/en/news/"))
+
+
+def test_drafts_and_scheduled_articles_are_404(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    scheduled = make_article(publish_at=timezone.now() + datetime.timedelta(hours=2))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_editor_previews_a_draft_and_others_cannot(client, client_as, editor, officer_b):
+    draft = make_article(title_ar="مسودة للمعاينة", status=Article.Status.DRAFT)
+    url = f"/ar/news/preview/{draft.pk}/"
+    response = client_as(editor).get(url)
+    content = _text(response)
+    assert "مسودة للمعاينة" in content
+    assert 'name="robots" content="noindex, nofollow"' in content
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert client_as(officer_b).get(url).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_filters_by_category_ministry_and_date(client, ministry_a, ministry_b):
+    sport = make_category(slug="sport", name_en="Sport")
+    now = timezone.now()
+    in_sport = make_article(title_en="Sport A", category=sport, ministries=[ministry_a])
+    make_article(title_en="Other B", ministries=[ministry_b])
+    old = make_article(title_en="Old one", publish_at=now - datetime.timedelta(days=400))
+    assert "Sport A" in _text(client.get("/en/news/?category=sport"))
+    assert "Other B" not in _text(client.get("/en/news/?category=sport"))
+    by_ministry = _text(client.get(f"/en/news/?ministry={ministry_a.slug}"))
+    assert "Sport A" in by_ministry and "Other B" not in by_ministry
+    local = timezone.localtime(old.publish_at)
+    by_month = _text(client.get(f"/en/news/?year={local.year}&month={local.month}"))
+    assert "Old one" in by_month and "Sport A" not in by_month
+    since = (now - datetime.timedelta(days=30)).date().isoformat()
+    ranged = _text(client.get(f"/en/news/?date_from={since}"))
+    assert "Sport A" in ranged and "Old one" not in ranged
+    until = _text(client.get(f"/en/news/?date_to={since}"))
+    assert "Old one" in until and in_sport.title_en not in until
+
+
+def test_invalid_filter_shows_an_error_not_everything(client):
+    make_article(title_en="Visible")
+    content = _text(client.get("/en/news/?date_from=not-a-date"))
+    assert "Enter a valid date" in content
+    assert "Visible" not in content
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("year=99999", "less than or equal to 2100"),
+        ("year=-1", "greater than or equal to 2000"),
+        ("year=2025.5", "Enter a whole number"),
+        ("month=13", "Select a valid choice"),
+        ("ministry=unknown", "Select a valid choice"),
+    ],
+)
+def test_out_of_range_filters_get_a_form_error(client, query, error):
+    make_article(title_en="Visible")
+    content = _text(client.get(f"/en/news/?{query}"))
+    assert error in content
+    assert "Visible" not in content.split("</form>")[1]
+
+
+def test_control_characters_in_the_query_do_not_break_the_search(client):
+    make_article(title_en="Forum news")
+    assert "Null characters are not allowed" in _text(client.get("/en/news/", {"q": "forum\x00"}))
+    assert "Forum news" in _text(client.get("/en/news/", {"q": "forum\x01news"}))
+    assert list(Article.objects.search("forum\x00")) == list(Article.objects.search("forum"))
+
+
+def test_pagination_keeps_the_filters(client):
+    category = make_category(slug="many")
+    for _ in range(14):
+        make_article(category=category, title_ar="منتدى الأخبار")
+    content = _text(client.get("/ar/news/?q=منتدى&category=many"))
+    next_link = re.search(r'href="([^"]+)" rel="next"', content).group(1)
+    assert "q=" in next_link and "category=many" in next_link and "page=2" in next_link
+    assert next_link.startswith("?")
+    second = _text(client.get("/ar/news/" + next_link.replace("&amp;", "&")))
+    assert second.count('<article class="news-card') == 2
+
+
+def test_search_results_count_and_order(client):
+    make_article(title_en="Unrelated", body_en="about the forum")
+    make_article(title_en="Forum news")
+    content = _text(client.get("/en/news/?q=forum"))
+    assert "2 articles found" in content
+    assert content.index("Forum news") < content.index("Unrelated")
+
+
+def test_category_page_lists_only_its_articles(client):
+    category = make_category(slug="forum", name_ar="المنتدى", name_en="The forum")
+    make_article(category=category, title_en="In the forum")
+    make_article(title_en="Elsewhere")
+    content = _text(client.get("/en/news/category/forum/"))
+    assert "<h1>The forum</h1>" in content
+    assert "In the forum" in content and "Elsewhere" not in content
+    assert client.get("/en/news/category/missing/").status_code == 404
+
+
+def test_month_archive(client):
+    article = make_article(
+        title_en="March story", publish_at=datetime.datetime(2025, 3, 10, tzinfo=datetime.UTC)
+    )
+    make_article(
+        title_en="Other month", publish_at=datetime.datetime(2025, 4, 10, tzinfo=datetime.UTC)
+    )
+    content = _text(client.get("/en/news/2025/3/"))
+    assert "March story" in content and "Other month" not in content
+    assert "March 2025" in content
+    assert "مارس 2025" in _text(client.get("/ar/news/2025/3/"))
+    assert client.get("/en/news/2025/13/").status_code == 404
+    assert f"/ar/news/{article.slug}/" in _text(client.get("/ar/news/2025/3/"))
+    assert 'href="/en/news/2025/3/"' in _text(client.get("/en/news/"))
+
+
+def test_detail_has_canonical_hreflang_open_graph_and_twitter_card(client):
+    article = make_article(
+        title_en="Forum opens", image=make_photo(), image_alt_ar="صورة", image_alt_en="A photo"
+    )
+    content = _text(client.get(f"/en/news/{article.slug}/"))
+    url = f"http://testserver/en/news/{article.slug}/"
+    assert f'<link rel="canonical" href="{url}">' in content
+    assert f'hreflang="ar" href="http://testserver/ar/news/{article.slug}/"' in content
+    assert f'<meta property="og:url" content="{url}">' in content
+    assert '<meta property="og:title" content="Forum opens">' in content
+    share = re.search(r'<meta property="og:image" content="([^"]+)">', content).group(1)
+    assert share.startswith("http://testserver/media/news/") and share.endswith("-share.jpeg")
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
+    assert '<meta property="og:image:alt" content="A photo">' in content
+
+
+def test_detail_has_json_ld_news_article(client):
+    article = make_article(title_en='Forum </script><b> "opens"', location_en="Muscat")
+    content = _text(client.get(f"/en/news/{article.slug}/"))
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == 'Forum </script><b> "opens"'
+    assert data["locationCreated"]["name"] == "Muscat"
+    assert data["mainEntityOfPage"] == f"http://testserver/en/news/{article.slug}/"
+
+
+def test_share_links_work_without_javascript(client):
+    article = make_article(title_ar="منتدى")
+    content = _text(client.get(article.get_absolute_url()))
+    assert 'href="https://x.com/intent/post?text=' in content
+    assert 'href="https://wa.me/?text=' in content
+    assert 'href="https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver' in content
+    assert f'readonly value="http://testserver{article.get_absolute_url()}"' in content
+
+
+def test_home_shows_latest_and_featured_news(client):
+    make_article(title_en="Featured story", is_featured=True)
+    for n in range(5):
+        make_article(title_en=f"Latest {n}")
+    make_article(title_en="Hidden draft", is_featured=True, status=Article.Status.DRAFT)
+    content = _text(client.get("/en/"))
+    assert content.count("Featured story") == 2  # the featured slot and the latest list
+    assert "Latest 0" in content and "Latest 2" in content
+    assert "Latest 3" not in content  # four in the latest list
+    assert "Hidden draft" not in content
+
+
+def test_home_without_news_says_so(client):
+    assert "No news has been published yet." in _text(client.get("/en/"))
