@@ -4,19 +4,11 @@ a photo, gets a reference and tracks it; axe-core checks every page and state.""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.feedback import files
 
 REFERENCE = re.compile(r"TW-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
-
-
-@pytest.fixture
-def demo_site(live_server, transactional_db, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    call_command("load_demo")
-    return live_server
 
 
 @pytest.fixture

@@ -1,13 +1,6 @@
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
-
-
-@pytest.fixture
-def demo_site(live_server, transactional_db):
-    call_command("load_demo")
-    return live_server
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])

@@ -1,8 +1,5 @@
-import io
-
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
@@ -12,10 +9,8 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 
 
 @pytest.fixture
-def news_site(live_server, transactional_db, settings):
-    settings.ROOT_URLCONF = "tests.browser.news_media_urls"
-    call_command("load_demo", stdout=io.StringIO())
-    return live_server
+def news_site(demo_site):
+    return demo_site
 
 
 @pytest.fixture
