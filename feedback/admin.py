@@ -1,6 +1,6 @@
 """Admin: topics and holidays are edited by moderators; submissions are listed read-only
-through ``Submission.objects.visible_to`` (the staff workflow comes in its own issue, and
-only ``feedback.workflow`` writes ``status``)."""
+through ``Submission.objects.visible_to``; the workflow has its own staff pages
+(``feedback.views_staff``) and only ``feedback.workflow`` writes ``status``."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -8,7 +8,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from feedback.models import Attachment, PublicHoliday, Submission, SubmissionEvent, Topic
+from feedback.models import (
+    Attachment,
+    CannedReply,
+    PublicHoliday,
+    Submission,
+    SubmissionEvent,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -86,7 +93,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "topic"]
     list_select_related = ["topic", "ministry"]
-    search_fields = ["=reference", "subject"]
+    search_fields = ["=reference", "search_text"]
     date_hierarchy = "created_at"
     inlines = [AttachmentInline, SubmissionEventInline]
     readonly_fields = [
@@ -109,6 +116,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "due_at",
+        "rating",
+        "rating_comment",
+        "rated_at",
     ]
     fields = readonly_fields
 
@@ -124,3 +134,11 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "ministry", "is_active"]
+    list_filter = ["is_active", "ministry"]
+    list_select_related = ["ministry"]
+    search_fields = ["title_ar", "title_en"]
