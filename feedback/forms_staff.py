@@ -23,6 +23,8 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
     public_message_required = False
     internal_note_required = False
     public_message_label = _("Public message (the citizen sees it)")
+    public_message_missing = _("Give the reason the citizen will see.")
+    internal_note_missing = _("Say why the request is not for your ministry.")
 
     expected_status = forms.CharField(widget=forms.HiddenInput)
     internal_note = forms.CharField(
@@ -41,10 +43,13 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
         self.fields["public_message"].label = self.public_message_label
         self.fields["public_message"].required = self.public_message_required
         self.fields["internal_note"].required = self.internal_note_required
+        self.fields["internal_note"].error_messages["required"] = self.internal_note_missing
+        self.fields["public_message"].error_messages["required"] = self.public_message_missing
         if not self.has_public_message:
             del self.fields["public_message"]
 
     has_public_message = True
+    field_order = ["public_message", "internal_note"]
 
     def workflow_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -121,6 +126,7 @@ class AcknowledgeForm(ActionForm):
 class AnswerForm(ActionForm):
     public_message_required = True
     public_message_label = _("Answer (the citizen sees it)")
+    public_message_missing = _("Write the answer the citizen will see.")
     canned_reply = forms.ModelChoiceField(
         label=_("Start from a prepared reply"),
         queryset=CannedReply.objects.none(),

@@ -180,8 +180,10 @@ def _render_tracking(
         },
         status=status,
     )
-    # The private link is in the address bar: never send it to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The private link is in the address bar: never send it to another site. same-origin,
+    # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
+    # check then refuses the rating form on this page.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

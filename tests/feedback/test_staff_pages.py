@@ -147,7 +147,7 @@ def test_form_errors_and_stale_actions(client_as, item_a, officer_a, moderator):
     url = f"/en/staff/items/{item_a.reference}/answer/"
     response = staff.post(url, {"answer-expected_status": "routed", "answer-public_message": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write the answer the citizen will see." in response.content.decode()
     # Someone else acknowledged it in the meantime: the officer is told, nothing changes.
     client_as(officer_a).post(
         f"/en/staff/items/{item_a.reference}/acknowledge/",
