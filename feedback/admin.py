@@ -83,6 +83,7 @@ class SubmissionEventInline(ReadOnlyInline):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
+        "workflow_link",
         "kind",
         "subject",
         "topic",
@@ -121,6 +122,20 @@ class SubmissionAdmin(admin.ModelAdmin):
         "rated_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("staff page"))
+    def workflow_link(self, obj: Submission) -> str:
+        # Actions (route, answer, ...) live on the staff pages, never in this read-only admin.
+        url = reverse("feedback_staff:item", kwargs={"reference": obj.reference})
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same Arabic-aware search as the staff pages (feedback.filters).
+        from feedback.filters import SubmissionFilter
+
+        if not search_term.strip():
+            return queryset, False
+        return SubmissionFilter().search(queryset, "q", search_term), False
 
     def get_queryset(self, request):
         # The one visibility rule: an officer of another ministry never sees the row.

@@ -285,6 +285,17 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class SubmissionEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass ``save``/``delete``: refused too. (Deleting a submission
+    still removes its history through the cascade, which does not go through here.)"""
+
+    def update(self, **kwargs):
+        raise ValueError("Submission events are an audit trail and cannot be changed.")
+
+    def delete(self):
+        raise ValueError("Submission events are an audit trail and cannot be deleted.")
+
+
 class SubmissionEvent(models.Model):
     """One immutable line of a submission's history, written by ``feedback.workflow``.
 
@@ -328,6 +339,8 @@ class SubmissionEvent(models.Model):
     internal_note = models.TextField(_("internal note"), blank=True)
     public_message = models.TextField(_("public message"), blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=True)
+
+    objects = SubmissionEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission event")

@@ -89,6 +89,21 @@ def test_isolation_officer_b_against_every_url_of_ministry_a(
         assert f"/staff/items/{item_a.reference}/" not in page, url
         assert "انتظار طويل" not in page, url
         assert response.context["page"].paginator.count == 0, url  # not even counted
+    # The read-only admin and its autocomplete use the same rule.
+    admin_change = outsider.get(f"/admin/feedback/submission/{item_a.pk}/change/")
+    assert admin_change.status_code == 302  # "does not exist" and back to the admin index
+    for url in [
+        f"/admin/feedback/submission/?q={item_a.reference}",
+        "/admin/feedback/submission/?q=انتظار",
+        "/admin/autocomplete/?app_label=feedback&model_name=submission"
+        "&field_name=duplicate_of&term=انتظار",
+    ]:
+        response = outsider.get(url)
+        assert response.status_code in (200, 403), url
+        page = response.content.decode()
+        assert f"/{item_a.pk}/change/" not in page and "انتظار طويل" not in page, url
+        if "autocomplete" in url and response.status_code == 200:
+            assert response.json()["results"] == []
     # The moderators' queue and bulk actions are not theirs at all.
     assert outsider.get(f"/{lang}/staff/queue/").status_code == 404
     response = outsider.post(
@@ -110,6 +125,31 @@ def test_other_roles_cannot_open_or_act(request, client_as, client, item_a, pers
         response = getattr(client, method)(url, data)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client_as(request.getfixturevalue("editor")).get("/en/staff/inbox/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_admin_search_and_autocomplete_find_arabic_for_those_in_scope(client_as, item_a, officer_a):
+    staff = client_as(officer_a)
+    page = staff.get("/admin/feedback/submission/?q=انتظرت").content.decode()
+    assert f"/{item_a.pk}/change/" in page
+    assert f"/staff/items/{item_a.reference}/" in page  # the way to the actions
+    response = staff.get(
+        "/admin/autocomplete/?app_label=feedback&model_name=submission"
+        "&field_name=duplicate_of&term=انتظار"
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["id"] == str(item_a.pk)
+
+
+@pytest.mark.django_db
+def test_audit_rows_refuse_bulk_changes_too(item_a):
+    from feedback.models import SubmissionEvent
+
+    with pytest.raises(ValueError):
+        SubmissionEvent.objects.filter(submission=item_a).update(public_message="rewritten")
+    with pytest.raises(ValueError):
+        SubmissionEvent.objects.filter(submission=item_a).delete()
+    assert item_a.events.get().public_message == ""
 
 
 @pytest.mark.django_db
@@ -338,3 +378,31 @@ def test_item_page_query_count_does_not_grow(
         workflow.merge(dup, actor=moderator, original=item, internal_note=f"dup {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         staff.get(f"/en/staff/items/{item.reference}/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "queue", "inbox", "admin_list", "sees_item"),
+    [
+        ("moderator", 200, 200, 200, True),
+        ("officer_a", 404, 200, 200, True),
+        ("officer_b", 404, 200, 200, False),
+        ("editor", 404, 404, 403, False),
+        ("manager", 404, 200, 403, False),
+        ("admin_user", 200, 200, 200, True),
+    ],
+)
+def test_list_pages_per_role(
+    request, client_as, item_a, persona, queue, inbox, admin_list, sees_item
+):
+    """The rows of the isolation matrix in docs/decisions.md for the list pages."""
+    staff = client_as(request.getfixturevalue(persona))
+    assert staff.get("/ar/staff/queue/").status_code == queue
+    response = staff.get("/ar/staff/inbox/")
+    assert response.status_code == inbox
+    if inbox == 200:
+        assert (f"/staff/items/{item_a.reference}/" in response.content.decode()) == sees_item
+    response = staff.get("/admin/feedback/submission/")
+    assert response.status_code == admin_list
+    if admin_list == 200:
+        assert (f"/{item_a.pk}/change/" in response.content.decode()) == sees_item
