@@ -168,6 +168,18 @@ class CloseForm(ActionForm):
     pass
 
 
+class NoteForm(ActionForm):
+    has_public_message = False
+    internal_note_required = True
+    internal_note_missing = _("Write the note.")
+
+    def workflow_arguments(self) -> dict:
+        # A note fits whatever the status became meanwhile: never "already handled".
+        data = super().workflow_arguments()
+        data.pop("expected_status", None)
+        return data
+
+
 FORMS: dict[str, type[ActionForm]] = {
     "route": RouteForm,
     "reroute": RerouteForm,
@@ -178,6 +190,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "answer": AnswerForm,
     "send_back": SendBackForm,
     "close": CloseForm,
+    "note": NoteForm,
 }
 
 ACTION_LABELS = {
@@ -190,6 +203,7 @@ ACTION_LABELS = {
     "answer": _("Publish the answer"),
     "send_back": _("Send back to the moderators (misrouted)"),
     "close": _("Close"),
+    "note": _("Add an internal note"),
 }
 
 

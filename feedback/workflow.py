@@ -138,6 +138,7 @@ S = Submission.Status
 E = SubmissionEvent.Kind
 MODERATOR = "moderator"
 OFFICER = "officer"
+STAFF = "staff"  # a moderator, or an officer of the item's ministry
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ TRANSITIONS: dict[str, Transition] = {
             "send_back", OFFICER, (S.ROUTED, S.IN_PROGRESS), S.SUBMITTED, E.SENT_BACK, False
         ),
         Transition("close", OFFICER, (S.ANSWERED,), S.CLOSED, E.CLOSED, True),
+        Transition("note", STAFF, tuple(S.values), None, E.NOTE, False),
     ]
 }
 
@@ -202,8 +204,11 @@ def _has_actor_role(user, rule: Transition, submission: Submission) -> bool:
         return False
     if user.is_superuser:
         return True
+    is_moderator = roles.has_role(user, roles.MODERATORS)
     if rule.actor_role == MODERATOR:
-        return roles.has_role(user, roles.MODERATORS)
+        return is_moderator
+    if rule.actor_role == STAFF and is_moderator:
+        return True
     profile = getattr(user, "staff_profile", None)
     return (
         roles.has_role(user, roles.MINISTRY_OFFICERS)
@@ -478,6 +483,12 @@ def close(submission: Submission, *, actor, **fields) -> SubmissionEvent:
     return transition(submission.pk, "close", actor=actor, **fields)
 
 
+def note(submission: Submission, *, actor, internal_note: str, **fields) -> SubmissionEvent:
+    """An internal note in the timeline; the status does not change."""
+    _require(internal_note, _("Write the note."))
+    return transition(submission.pk, "note", actor=actor, internal_note=internal_note, **fields)
+
+
 ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
     "route": route,
     "reroute": reroute,
@@ -488,6 +499,7 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
     "answer": answer,
     "send_back": send_back,
     "close": close,
+    "note": note,
 }
 
 

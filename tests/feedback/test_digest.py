@@ -51,3 +51,10 @@ def test_no_overdue_items_no_mail(topic, ministry_a, moderator):
     in_state(S.ROUTED, topic, ministry_a)
     call_command("send_overdue_digest")
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_digest_can_be_handed_to_the_task_worker(topic, ministry_a, moderator):
+    overdue(in_state(S.ROUTED, topic, ministry_a))
+    call_command("send_overdue_digest", "--enqueue")  # immediate backend in tests
+    assert len(mail.outbox) == 2

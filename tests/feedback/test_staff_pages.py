@@ -43,6 +43,7 @@ def item_urls(item: Submission) -> list[tuple[str, str, dict]]:
         "answer",
         "send_back",
         "close",
+        "note",
     ]:
         urls.append(
             (
@@ -406,3 +407,19 @@ def test_list_pages_per_role(
     assert response.status_code == admin_list
     if admin_list == 200:
         assert (f"/{item_a.pk}/change/" in response.content.decode()) == sees_item
+
+
+@pytest.mark.django_db
+def test_an_internal_note_is_kept_whatever_happened_meanwhile(client_as, item_a, officer_a):
+    from feedback import workflow
+
+    workflow.acknowledge(item_a, actor=officer_a)
+    response = client_as(officer_a).post(
+        f"/en/staff/items/{item_a.reference}/note/",
+        {"note-expected_status": "routed", "note-internal_note": "Citizen called again."},
+    )
+    assert response.status_code == 302
+    event = item_a.events.get(kind="note")
+    assert event.internal_note == "Citizen called again." and not event.is_public
+    item_a.refresh_from_db()
+    assert item_a.status == S.IN_PROGRESS

@@ -27,6 +27,8 @@ ALLOWED = {
     "answer": ({"officer_a", "admin_user"}, {S.ROUTED, S.IN_PROGRESS}),
     "send_back": ({"officer_a", "admin_user"}, {S.ROUTED, S.IN_PROGRESS}),
     "close": ({"officer_a", "admin_user"}, {S.ANSWERED}),
+    # Officer A also may, except on an unrouted item, which they cannot see (below).
+    "note": ({"moderator", "officer_a", "admin_user"}, set(S.values)),
 }
 TARGET = {
     "route": S.ROUTED,
@@ -38,6 +40,7 @@ TARGET = {
     "answer": S.ANSWERED,
     "send_back": S.SUBMITTED,
     "close": S.CLOSED,
+    "note": None,
 }
 
 
@@ -50,6 +53,7 @@ def arguments(action, topic, ministry_b):
         "redact": {"subject": "Redacted subject", "body": "Text without the phone number."},
         "answer": {"public_message": "Fixed on Sunday."},
         "send_back": {"internal_note": "Not ours: this is about a labour contract."},
+        "note": {"internal_note": "Called the citizen back."},
     }.get(action, {})
 
 
@@ -70,7 +74,8 @@ def test_every_action_per_role_and_state(request, action, status, topic, ministr
         submission = in_state(status, topic, ministry_a)
         events_before = submission.events.count()
         call = workflow.ACTIONS[action]
-        if persona in roles_allowed and status in states_allowed:
+        sees_it = not (persona.startswith("officer") and status == S.SUBMITTED)
+        if persona in roles_allowed and status in states_allowed and sees_it:
             event = call(submission, actor=user, **arguments(action, topic, ministry_b))
             submission.refresh_from_db()
             assert submission.status == (TARGET[action] or status), (persona, action, status)
@@ -189,10 +194,14 @@ def test_a_stale_transition_changes_nothing(topic, moderator, ministry_a):
 def test_two_moderators_at_once_one_wins():
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; row locks are tested on PostgreSQL (CI).")
+    from django.contrib.auth.models import Group
+
     from portal import roles
     from tests.conftest import make_staff
     from tests.factories import make_ministry, make_topic
 
+    # A transactional test may follow another that emptied the migration's groups.
+    Group.objects.get_or_create(name=roles.MODERATORS)
     ministry_a, ministry_b = make_ministry(), make_ministry()
     first, second = make_staff("mod1", roles.MODERATORS), make_staff("mod2", roles.MODERATORS)
     submission = make_submission(topic=make_topic(ministry=ministry_a))
