@@ -85,6 +85,9 @@ def test_submit_route_answer_track_and_rate(site, new_page):
     citizen.goto(f"{base}{private_link}")
     assert "توفر الدواء من اليوم في جميع العيادات." in citizen.content()
     assert "واضح: وزارة الصحة" not in citizen.content()  # internal notes stay inside
+    fits_the_screen(citizen, PHONE)
+    screenshot(citizen, "workflow-track-rate-form-ar-phone")
+    assert_accessible(citizen)
     citizen.get_by_label("4 – مفيد").check()
     citizen.get_by_label("تعليق (اختياري)").fill("شكراً على السرعة")
     citizen.get_by_role("button", name="أرسل تقييمي").click()

@@ -425,3 +425,18 @@ def test_an_internal_note_is_kept_whatever_happened_meanwhile(client_as, item_a,
     assert event.internal_note == "Citizen called again." and not event.is_public
     item_a.refresh_from_db()
     assert item_a.status == S.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_filters_and_bad_filters_are_said(client_as, moderator, topic):
+    for _ in range(30):
+        make_submission(topic=topic, kind="idea")
+    staff = client_as(moderator)
+    page = staff.get("/en/staff/inbox/", {"kind": "idea"}).content.decode()
+    assert "30 requests, oldest first." in page
+    assert 'href="?kind=idea&amp;page=2"' in page
+    second = staff.get("/en/staff/inbox/", {"kind": "idea", "page": "2"})
+    assert len(second.context["page"].object_list) == 5
+    response = staff.get("/en/staff/inbox/", {"status": "nonsense"})
+    assert response.status_code == 200
+    assert "Some filters are not valid and were ignored." in response.content.decode()
