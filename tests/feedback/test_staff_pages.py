@@ -440,3 +440,13 @@ def test_pages_keep_the_filters_and_bad_filters_are_said(client_as, moderator, t
     response = staff.get("/en/staff/inbox/", {"status": "nonsense"})
     assert response.status_code == 200
     assert "Some filters are not valid and were ignored." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_can_sign_out_from_the_staff_pages(client_as, officer_a):
+    staff = client_as(officer_a)
+    page = staff.get("/ar/staff/inbox/").content.decode()
+    assert 'action="/admin/logout/"' in page and "تسجيل الخروج (officer_a)" in page
+    staff.post("/admin/logout/")
+    response = staff.get("/ar/staff/inbox/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
