@@ -240,3 +240,12 @@ def test_two_moderators_at_once_one_wins():
     assert events[0].to_status == submission.status
     assert submission.status in (S.ROUTED, S.REJECTED)
     assert (submission.ministry_id == ministry_b.pk) == (submission.status == S.ROUTED)
+
+
+@pytest.mark.django_db
+def test_deleting_a_whole_submission_still_removes_its_history(topic, moderator, ministry_a):
+    """Retention deletes whole requests; the audit guard must not block the cascade."""
+    submission = make_submission(topic=topic)
+    workflow.route(submission, actor=moderator, ministry=ministry_a)
+    submission.delete()
+    assert SubmissionEvent.objects.count() == 0
