@@ -11,11 +11,16 @@ from feedback.references import normalize_reference
 from portal.models import Ministry
 from portal.text import search_terms
 
+OPEN = "open"
+
 
 class SubmissionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Reference or words"), method="search")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Submission.Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=[(OPEN, _("Open (waiting for an answer)")), *Submission.Status.choices],
+        empty_label=_("Any status"),
+        method="filter_status",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind")
@@ -53,6 +58,11 @@ class SubmissionFilter(django_filters.FilterSet):
         for term in search_terms(value):
             queryset = queryset.filter(search_text__contains=term)
         return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=Submission.OPEN_STATUSES)
+        return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
         if value:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -64,12 +64,21 @@ def queue(request: HttpRequest) -> HttpResponse:
 @staff_member
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Every request the user may see (an officer: their ministry's), with filters."""
-    return _list(request, _visible(request), "inbox", None)
+    """Every request the user may see (an officer: their ministry's), with filters.
+
+    Without any filter it shows what still waits for an answer; "Any status" shows all.
+    """
+    return _list(request, _visible(request), "inbox", None, default=QueryDict("status=open"))
 
 
-def _list(request: HttpRequest, items, mode: str, bulk_form: BulkForm | None) -> HttpResponse:
-    filterset = SubmissionFilter(request.GET or None, queryset=items, request=request)
+def _list(
+    request: HttpRequest,
+    items,
+    mode: str,
+    bulk_form: BulkForm | None,
+    default: QueryDict | None = None,
+) -> HttpResponse:
+    filterset = SubmissionFilter(request.GET or default, queryset=items, request=request)
     if filterset.is_bound and filterset.is_valid():
         items = filterset.qs
     items = items.select_related("topic", "ministry").order_by("created_at", "pk")

@@ -450,3 +450,16 @@ def test_staff_can_sign_out_from_the_staff_pages(client_as, officer_a):
     staff.post("/admin/logout/")
     response = staff.get("/ar/staff/inbox/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_inbox_starts_with_what_waits_for_an_answer(client_as, officer_a, topic, ministry_a):
+    waiting = in_state(S.IN_PROGRESS, topic, ministry_a)
+    done = in_state(S.CLOSED, topic, ministry_a)
+    staff = client_as(officer_a)
+    page = staff.get("/en/staff/inbox/").content.decode()
+    assert f"/staff/items/{waiting.reference}/" in page
+    assert f"/staff/items/{done.reference}/" not in page
+    assert '<option value="open" selected>' in page
+    page = staff.get("/en/staff/inbox/", {"status": ""}).content.decode()  # "Any status"
+    assert f"/staff/items/{done.reference}/" in page
