@@ -463,3 +463,11 @@ def test_the_inbox_starts_with_what_waits_for_an_answer(client_as, officer_a, to
     assert '<option value="open" selected>' in page
     page = staff.get("/en/staff/inbox/", {"status": ""}).content.decode()  # "Any status"
     assert f"/staff/items/{done.reference}/" in page
+
+
+@pytest.mark.django_db
+def test_staff_pages_ask_for_the_second_factor(client_as, moderator, settings):
+    settings.STAFF_2FA_REQUIRED = True
+    response = client_as(moderator).get("/ar/staff/queue/")
+    assert response.status_code == 302
+    assert "/ar/account/two-factor/setup/" in response["Location"]
