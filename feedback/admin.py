@@ -1,6 +1,6 @@
 """Admin: topics and holidays are edited by moderators; submissions are listed read-only
-through ``Submission.objects.visible_to`` (the staff workflow comes in its own issue, and
-only ``feedback.workflow`` writes ``status``)."""
+through ``Submission.objects.visible_to``; the workflow has its own staff pages
+(``feedback.views_staff``) and only ``feedback.workflow`` writes ``status``."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -8,7 +8,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from feedback.models import Attachment, PublicHoliday, Submission, SubmissionEvent, Topic
+from feedback.models import (
+    Attachment,
+    CannedReply,
+    PublicHoliday,
+    Submission,
+    SubmissionEvent,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -76,6 +83,7 @@ class SubmissionEventInline(ReadOnlyInline):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
+        "workflow_link",
         "kind",
         "subject",
         "topic",
@@ -86,7 +94,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "topic"]
     list_select_related = ["topic", "ministry"]
-    search_fields = ["=reference", "subject"]
+    search_fields = ["=reference", "search_text"]
     date_hierarchy = "created_at"
     inlines = [AttachmentInline, SubmissionEventInline]
     readonly_fields = [
@@ -109,8 +117,25 @@ class SubmissionAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "due_at",
+        "rating",
+        "rating_comment",
+        "rated_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("staff page"))
+    def workflow_link(self, obj: Submission) -> str:
+        # Actions (route, answer, ...) live on the staff pages, never in this read-only admin.
+        url = reverse("feedback_staff:item", kwargs={"reference": obj.reference})
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same Arabic-aware search as the staff pages (feedback.filters).
+        from feedback.filters import SubmissionFilter
+
+        if not search_term.strip():
+            return queryset, False
+        return SubmissionFilter().search(queryset, "q", search_term), False
 
     def get_queryset(self, request):
         # The one visibility rule: an officer of another ministry never sees the row.
@@ -124,3 +149,11 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "ministry", "is_active"]
+    list_filter = ["is_active", "ministry"]
+    list_select_related = ["ministry"]
+    search_fields = ["title_ar", "title_en"]

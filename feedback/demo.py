@@ -1,14 +1,24 @@
-"""Demo content of the feedback app: topics for the demo ministries and a few requests in
-several states, each with a history that matches its state. Safe to run again: topics
-are updated by their order, demo requests are created once (by their fixed reference)."""
+"""Demo content of the feedback app: topics for the demo ministries, canned replies, and
+requests in every state of the workflow (sent back, re-routed, merged, rated, overdue
+too), each with a history that matches its state and names the demo staff who acted.
+Safe to run again: topics are updated by their order, demo requests are created once (by
+their fixed reference)."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from feedback import calendar
-from feedback.models import Kind, PublicHoliday, Submission, SubmissionEvent, Topic
+from feedback.models import (
+    CannedReply,
+    Kind,
+    PublicHoliday,
+    Submission,
+    SubmissionEvent,
+    Topic,
+)
 from feedback.workflow import routing_reason
 from portal.models import Ministry
 
@@ -181,6 +191,108 @@ REQUESTS = [
     ),
 ]
 
+REQUESTS += [
+    (
+        "TW-DEMQ-GGGG",
+        0,
+        Kind.COMPLAINT,
+        "رسوم التأشيرات",
+        "طلب تخفيض رسوم تأشيرات العمال المنزليين.",
+        "ar",
+        "citizen5@example.com",
+        [(E.ROUTED, S.SUBMITTED, S.ROUTED, ""), (E.SENT_BACK, S.ROUTED, S.SUBMITTED, "")],
+    ),
+    (
+        "TW-DEMQ-HHHH",
+        4,
+        Kind.COMPLAINT,
+        "Housing loan for a job seeker",
+        "My housing loan application was refused because I am looking for work.",
+        "en",
+        "citizen6@example.com",
+        [
+            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
+            (
+                E.REROUTED,
+                S.ROUTED,
+                S.ROUTED,
+                "Housing loans are decided by the Ministry of Housing, which now has your request.",
+            ),
+        ],
+    ),
+    (
+        "TW-DEMQ-JJJJ",
+        0,
+        Kind.COMPLAINT,
+        "الانتظار في المركز الصحي",
+        "المواعيد في المركز الصحي تتأخر كثيراً.",
+        "ar",
+        "",
+        [(E.MERGED, S.SUBMITTED, S.DUPLICATE, "")],
+    ),
+    (
+        "TW-DEMQ-KKKK",
+        4,
+        Kind.IDEA,
+        "منصة للتدريب المهني",
+        "أقترح منصة إلكترونية تجمع فرص التدريب المهني للباحثين عن عمل.",
+        "ar",
+        "citizen7@example.com",
+        [
+            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
+            (E.ACKNOWLEDGED, S.ROUTED, S.IN_PROGRESS, ""),
+            (E.ANSWERED, S.IN_PROGRESS, S.ANSWERED, "شكراً لفكرتك. أُحيلت إلى فريق التدريب."),
+            (E.RATED, S.ANSWERED, S.CLOSED, ""),
+        ],
+    ),
+    (
+        "TW-DEMQ-MMMM",
+        0,
+        Kind.COMPLAINT,
+        "Medicine out of stock",
+        "The clinic has had no insulin for two weeks.",
+        "en",
+        "citizen8@example.com",
+        [(E.ROUTED, S.SUBMITTED, S.ROUTED, "")],
+    ),
+]
+
+# What a story alone does not say: the final ministry after a re-route, the original of
+# a duplicate, the citizen's rating, an answer date already past (an overdue item).
+EXTRAS = {
+    "TW-DEMQ-HHHH": {"ministry": "housing"},
+    "TW-DEMQ-JJJJ": {"duplicate_of": "TW-DEMQ-AAAA"},
+    "TW-DEMQ-KKKK": {"rating": (5, "رد سريع وواضح، شكراً.")},
+    "TW-DEMQ-MMMM": {"overdue_days": 4},
+}
+MODERATOR_EVENTS = {E.ROUTED, E.REROUTED, E.REJECTED, E.MERGED, E.REDACTED}
+CITIZEN_EVENTS = {E.RATED}
+
+# (ministry slug or None for every ministry, Arabic title, English title, Arabic, English)
+CANNED_REPLIES = [
+    (
+        None,
+        "شكر واستلام",
+        "Thanks and receipt",
+        "شكراً لتواصلك. استلمنا طلبك وسنرد عليك قبل الموعد المحدد.",
+        "Thank you for writing. We have your request and will answer before the due date.",
+    ),
+    (
+        "health",
+        "تمديد ساعات العمل",
+        "Longer opening hours",
+        "شكراً لملاحظتك. مُددت ساعات العمل في المراكز الصحية حتى الساعة العاشرة مساءً.",
+        "Thank you. Health centres now stay open until 10 pm.",
+    ),
+    (
+        "labour",
+        "تجديد العقود إلكترونياً",
+        "Online contract renewal",
+        "يمكن تجديد عقود العمل إلكترونياً عبر بوابة الوزارة.",
+        "Employment contracts can be renewed online on the ministry's portal.",
+    ),
+]
+
 HOLIDAYS = [
     (datetime.date(2026, 11, 18), "العيد الوطني", "National Day"),
     (datetime.date(2026, 11, 19), "العيد الوطني", "National Day"),
@@ -212,6 +324,17 @@ def load(stdout=None) -> None:
         PublicHoliday.objects.update_or_create(
             date=day, defaults={"name_ar": name_ar, "name_en": name_en}
         )
+    for slug, title_ar, title_en, body_ar, body_en in CANNED_REPLIES:
+        CannedReply.objects.update_or_create(
+            title_en=title_en,
+            defaults={
+                "ministry": ministries.get(slug) if slug else None,
+                "title_ar": title_ar,
+                "body_ar": body_ar,
+                "body_en": body_en,
+            },
+        )
+    staff = {user.username: user for user in User.objects.filter(is_staff=True)}
     created = 0
     now = timezone.now()
     for age, (reference, topic_index, kind, subject, body, language, email, story) in enumerate(
@@ -220,14 +343,21 @@ def load(stdout=None) -> None:
         if Submission.objects.filter(reference=reference).exists():
             continue
         topic = topics[topic_index]
+        extras = EXTRAS.get(reference, {})
         sent_at = now - datetime.timedelta(days=3 * (len(REQUESTS) - age))
-        routed = any(step[0] == E.ROUTED for step in story)
+        status = story[-1][2] if story else S.SUBMITTED
+        routed = any(step[0] == E.ROUTED for step in story) and status != S.SUBMITTED
+        ministry = ministries.get(extras["ministry"]) if "ministry" in extras else topic.ministry
+        rating = extras.get("rating")
+        due_at = calendar.due_date(topic.response_days, sent_at)
+        if "overdue_days" in extras:
+            due_at = timezone.localdate() - datetime.timedelta(days=extras["overdue_days"])
         submission = Submission.objects.create(
             reference=reference,
             kind=kind,
             topic=topic,
             suggested_ministry=topic.ministry,
-            ministry=topic.ministry if routed else None,
+            ministry=ministry if routed else None,
             routing_reason=routing_reason(topic),
             subject=subject,
             body=body,
@@ -235,22 +365,35 @@ def load(stdout=None) -> None:
             email=email,
             consent_at=sent_at,
             privacy_notice_version="demo",
-            status=story[-1][2] if story else S.SUBMITTED,
+            status=status,
             created_at=sent_at,
-            due_at=calendar.due_date(topic.response_days, sent_at),
+            due_at=due_at,
+            duplicate_of=Submission.objects.filter(reference=extras.get("duplicate_of")).first(),
+            rating=rating[0] if rating else None,
+            rating_comment=rating[1] if rating else "",
+            rated_at=sent_at + datetime.timedelta(hours=20 * len(story)) if rating else None,
         )
         SubmissionEvent.objects.create(
             submission=submission, kind=E.SUBMITTED, created_at=sent_at, to_status=S.SUBMITTED
         )
+        officer = staff.get(f"officer-{topic.ministry.slug}") if topic.ministry else None
         for step, (event_kind, from_status, to_status, message) in enumerate(story, 1):
+            if event_kind in CITIZEN_EVENTS:
+                actor = None
+            elif event_kind in MODERATOR_EVENTS:
+                actor = staff.get("moderator")
+            else:
+                actor = officer
             SubmissionEvent.objects.create(
                 submission=submission,
                 kind=event_kind,
+                actor=actor,
                 created_at=sent_at + datetime.timedelta(hours=20 * step),
                 from_status=from_status,
                 to_status=to_status,
                 public_message=message,
-                internal_note="Demo: checked by the moderation team.",
+                internal_note="" if actor is None else "Demo: checked by the moderation team.",
+                is_public=event_kind not in (E.SENT_BACK, E.REDACTED, E.NOTE),
             )
         created += 1
     if stdout:

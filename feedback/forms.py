@@ -254,3 +254,27 @@ class TrackForm(ErrorSummaryMixin, forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+
+class RatingForm(ErrorSummaryMixin, forms.Form):
+    """The citizen's close-out: how good was the answer (1-5), and optionally why."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How useful was the answer?"),
+        choices=[
+            (5, _("5 – Very useful")),
+            (4, _("4 – Useful")),
+            (3, _("3 – Acceptable")),
+            (2, _("2 – Not very useful")),
+            (1, _("1 – Not useful at all")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 from portal.models import Ministry
+from portal.text import normalize_search_text
 
 
 class Kind(models.TextChoices):
@@ -124,6 +125,11 @@ class SubmissionQuerySet(models.QuerySet):
                 return self.filter(ministry_id=profile.ministry_id)
         return self.none()
 
+    def overdue(self, today=None) -> "SubmissionQuerySet":
+        """Items still waiting for an answer after their due date."""
+        today = today or timezone.localdate()
+        return self.filter(status__in=Submission.OPEN_STATUSES, due_at__lt=today)
+
 
 class Submission(models.Model):
     """A complaint, suggestion or idea sent by a citizen, with or without contact details."""
@@ -187,6 +193,13 @@ class Submission(models.Model):
     created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     due_at = models.DateField(_("answer expected by"))
+    # Reference, subject and details folded by portal.text.normalize_search_text: the staff
+    # search (Arabic without diacritics finds text with them) on SQLite and PostgreSQL.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # The citizen's close-out, given once from the tracking page after an answer.
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -199,6 +212,8 @@ class Submission(models.Model):
             models.Index(fields=["status", "-created_at"], name="submission_status_created"),
             # An officer's list: items of one ministry by status.
             models.Index(fields=["ministry", "status"], name="submission_ministry_status"),
+            # Overdue lists and the overdue digest: open items by due date.
+            models.Index(fields=["status", "due_at"], name="submission_status_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -206,14 +221,36 @@ class Submission(models.Model):
                 | ~Q(status="duplicate"),
                 name="submission_duplicate_has_original",
             ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="submission_rating_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.subject}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"subject", "body", "reference"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.localdate()
+
+    @property
+    def can_be_rated(self) -> bool:
+        return self.rating is None and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
+
+    def build_search_text(self) -> str:
+        return normalize_search_text(f"{self.reference} {self.subject} {self.body}")
 
     @property
     def public_events(self):
@@ -248,6 +285,17 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class SubmissionEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass ``save``/``delete``: refused too. (Deleting a submission
+    still removes its history through the cascade, which does not go through here.)"""
+
+    def update(self, **kwargs):
+        raise ValueError("Submission events are an audit trail and cannot be changed.")
+
+    def delete(self):
+        raise ValueError("Submission events are an audit trail and cannot be deleted.")
+
+
 class SubmissionEvent(models.Model):
     """One immutable line of a submission's history, written by ``feedback.workflow``.
 
@@ -264,6 +312,9 @@ class SubmissionEvent(models.Model):
         REJECTED = "rejected", _("Request not accepted")
         MERGED = "merged", _("Merged with another request")
         SENT_BACK = "sent_back", _("Sent back for routing")
+        REROUTED = "rerouted", _("Sent to another ministry")
+        REDACTED = "redacted", _("Personal data removed from the text")
+        RATED = "rated", _("The citizen rated the answer")
         NOTE = "note", _("Internal note")
 
     submission = models.ForeignKey(
@@ -288,6 +339,8 @@ class SubmissionEvent(models.Model):
     internal_note = models.TextField(_("internal note"), blank=True)
     public_message = models.TextField(_("public message"), blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=True)
+
+    objects = SubmissionEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission event")
@@ -323,3 +376,38 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class CannedReplyQuerySet(models.QuerySet):
+    def for_ministry(self, ministry_id: int | None) -> "CannedReplyQuerySet":
+        """Replies shared by every ministry plus the ministry's own."""
+        return self.filter(is_active=True).filter(
+            Q(ministry__isnull=True) | Q(ministry_id=ministry_id)
+        )
+
+
+class CannedReply(models.Model):
+    """A prepared public answer an officer can start from (their ministry's or shared)."""
+
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        verbose_name=_("ministry"),
+        help_text=_("Empty: offered to every ministry."),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CannedReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["ministry_id", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

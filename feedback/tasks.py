@@ -1,14 +1,19 @@
 """Background work of the feedback app (immediate in development and tests, the database
 worker in production)."""
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from feedback.models import Submission
+from feedback.models import Submission, SubmissionEvent
 from feedback.tracking import tracking_url
 from portal.tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -26,3 +31,81 @@ def send_confirmation(submission_id: int) -> None:
         subject = render_to_string("feedback/email/confirmation_subject.txt", context)
         body = render_to_string("feedback/email/confirmation.txt", context)
     send_mail(" ".join(subject.split()), body, None, [submission.email])
+
+
+def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:
+    """Send one mail, retrying a failing server a few times before giving up.
+
+    The last failure is raised, so the database backend records the task as failed
+    (an operator sees it); the transition that scheduled the mail is already committed.
+    """
+    attempts = max(1, settings.FEEDBACK_MAIL_ATTEMPTS)
+    for attempt in range(1, attempts + 1):
+        try:
+            send_mail(" ".join(subject.split()), body, None, recipients)
+            return
+        except Exception:
+            if attempt == attempts:
+                logger.exception("feedback mail failed after %s attempts", attempts)
+                raise
+            logger.warning("feedback mail failed, attempt %s of %s", attempt, attempts)
+            time.sleep(settings.FEEDBACK_MAIL_RETRY_SECONDS * attempt)
+
+
+def _event(event_id: int) -> SubmissionEvent | None:
+    return (
+        SubmissionEvent.objects.select_related(
+            "submission__ministry", "submission__duplicate_of", "submission__topic"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+
+
+@task()
+def notify_citizen(event_id: int) -> None:
+    """Answered, rejected, merged or re-routed: tell the citizen, in their language."""
+    event = _event(event_id)
+    if event is None or not event.submission.email:
+        return  # no mail for senders without an e-mail address
+    submission = event.submission
+    with translation.override(submission.language):
+        context = {
+            "submission": submission,
+            "event": event,
+            "tracking_url": tracking_url(submission.reference, submission.language),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("feedback/email/citizen_update_subject.txt", context)
+        body = render_to_string("feedback/email/citizen_update.txt", context)
+    send_with_retries(subject, body, [submission.email])
+
+
+@task()
+def notify_ministry(event_id: int) -> None:
+    """A request was routed to a ministry: tell its contact address (in Arabic, the
+    site's language: staff mail is not the citizen's)."""
+    event = _event(event_id)
+    if event is None or event.submission.ministry is None:
+        return
+    ministry = event.submission.ministry
+    if not ministry.contact_email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "submission": event.submission,
+            "event": event,
+            "ministry": ministry,
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("feedback/email/ministry_routed_subject.txt", context)
+        body = render_to_string("feedback/email/ministry_routed.txt", context)
+    send_with_retries(subject, body, [ministry.contact_email])
+
+
+@task()
+def send_overdue_digest() -> int:
+    """The overdue digest (``manage.py send_overdue_digest``): returns the mails sent."""
+    from feedback.digest import send_overdue_digests
+
+    return send_overdue_digests()

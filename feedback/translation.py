@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from feedback.models import PublicHoliday, Topic
+from feedback.models import CannedReply, PublicHoliday, Topic
 
 
 @register(Topic)
@@ -12,4 +12,10 @@ class TopicTranslationOptions(TranslationOptions):
 @register(PublicHoliday)
 class PublicHolidayTranslationOptions(TranslationOptions):
     fields = ("name",)
+    required_languages = ("ar",)
+
+
+@register(CannedReply)
+class CannedReplyTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
     required_languages = ("ar",)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("track/", views.track, name="track"),
     path("track/<str:token>/", views.track_link, name="track_link"),
+    path("track/<str:token>/rate/", views.rate, name="rate"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -1,6 +1,7 @@
 """Public pages of the feedback app (send, confirmation, tracking) and the staff-only
 attachment download. Views parse input, call ``workflow``/querysets, and render."""
 
+import contextlib
 import logging
 
 from django.contrib.auth.decorators import login_required
@@ -13,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import ratelimit, workflow
-from feedback.forms import SubmissionForm, TrackForm
+from feedback.forms import RatingForm, SubmissionForm, TrackForm
 from feedback.models import Attachment, Kind, Submission
-from feedback.tracking import read_token, tracking_path
+from feedback.tracking import make_token, read_token, tracking_path
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
@@ -158,16 +159,56 @@ def track_link(request: HttpRequest, token: str) -> HttpResponse:
     return _render_tracking(request, submission)
 
 
-def _render_tracking(request: HttpRequest, submission: Submission) -> HttpResponse:
+def _render_tracking(
+    request: HttpRequest,
+    submission: Submission,
+    rating_form: RatingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if rating_form is None and submission.can_be_rated:
+        rating_form = RatingForm()
     response = render(
         request,
         "feedback/track_detail.html",
-        {"submission": submission, "events": list(submission.public_events)},
+        {
+            "submission": submission,
+            "events": list(submission.public_events),
+            # The rating posts to the private link's address: whoever sees this page
+            # (by link, or by reference and e-mail) may rate the answer.
+            "token": make_token(submission.reference),
+            "rating_form": rating_form if submission.can_be_rated else None,
+        },
+        status=status,
     )
-    # The private link is in the address bar: never send it to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The private link is in the address bar: never send it to another site. same-origin,
+    # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
+    # check then refuses the rating form on this page.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@never_cache
+@require_http_methods(["POST"])
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen rates the answer once (1-5, optional comment); the request is closed."""
+    reference = read_token(token)
+    submission = (
+        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
+        if reference
+        else None
+    )
+    if submission is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_tracking(request, submission, rating_form=form, status=400)
+    # Rated already (a second tab, a double click): the page shows the first rating.
+    with contextlib.suppress(workflow.WorkflowError):
+        workflow.rate(
+            submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    return redirect("feedback:track_link", token=token)
 
 
 @never_cache

@@ -1,12 +1,14 @@
 """The one module that writes ``Submission.status`` (see ../shared/STYLE.md, point 2).
 
-Each state change is a function named for the action: it runs in one transaction, writes
-an immutable ``SubmissionEvent`` and schedules notifications with ``on_commit``. This
-issue needs only ``submit``; the moderation issue adds route, acknowledge, answer, ...
+Each state change is a function named for the action (``route``, ``answer``, ...). All of
+them go through ``transition``, which locks the row, checks the actor's role and the
+current state against ``TRANSITIONS``, applies the change, writes an immutable
+``SubmissionEvent`` and schedules notifications with ``on_commit``, in one transaction.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +21,8 @@ from feedback import calendar
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
+from portal import roles
+from portal.models import Ministry
 
 logger = logging.getLogger(__name__)
 
@@ -126,3 +130,401 @@ def routing_reason(topic: Topic) -> str:
         else:
             reason = _("The topic “%(topic)s” has no default ministry: a moderator chooses.")
         return (reason % {"topic": topic.name})[:200]
+
+
+# --- Moderation ------------------------------------------------------------------------
+
+S = Submission.Status
+E = SubmissionEvent.Kind
+MODERATOR = "moderator"
+OFFICER = "officer"
+STAFF = "staff"  # a moderator, or an officer of the item's ministry
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: who may make it, from which states, to which state."""
+
+    action: str
+    actor_role: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the status does not change (redaction, note)
+    event: str
+    is_public: bool
+
+
+# The allowed moves (../shared/DESIGN.md). Nothing else writes ``Submission.status``.
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("route", MODERATOR, (S.SUBMITTED,), S.ROUTED, E.ROUTED, True),
+        Transition("reject", MODERATOR, (S.SUBMITTED,), S.REJECTED, E.REJECTED, True),
+        Transition("merge", MODERATOR, (S.SUBMITTED,), S.DUPLICATE, E.MERGED, True),
+        Transition("redact", MODERATOR, (S.SUBMITTED,), None, E.REDACTED, False),
+        Transition("reroute", MODERATOR, (S.ROUTED, S.IN_PROGRESS), S.ROUTED, E.REROUTED, True),
+        Transition("acknowledge", OFFICER, (S.ROUTED,), S.IN_PROGRESS, E.ACKNOWLEDGED, True),
+        Transition("answer", OFFICER, (S.ROUTED, S.IN_PROGRESS), S.ANSWERED, E.ANSWERED, True),
+        Transition(
+            "send_back", OFFICER, (S.ROUTED, S.IN_PROGRESS), S.SUBMITTED, E.SENT_BACK, False
+        ),
+        Transition("close", OFFICER, (S.ANSWERED,), S.CLOSED, E.CLOSED, True),
+        Transition("note", STAFF, tuple(S.values), None, E.NOTE, False),
+    ]
+}
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen; nothing was changed. ``str()`` is for the user."""
+
+
+class NotAllowed(WorkflowError):
+    """The actor's role or the item's state does not allow this action."""
+
+
+class AlreadyHandled(WorkflowError):
+    """Someone else changed the item since the actor looked at it."""
+
+
+class InvalidInput(WorkflowError):
+    """A required field (reason, ministry, original) is missing or wrong."""
+
+
+def can_act(user, action: str, submission: Submission) -> bool:
+    """Whether ``user`` may perform ``action`` on ``submission`` now (buttons, bulk)."""
+    rule = TRANSITIONS[action]
+    return submission.status in rule.sources and _has_actor_role(user, rule, submission)
+
+
+def allowed_actions(user, submission: Submission) -> list[str]:
+    return [action for action in TRANSITIONS if can_act(user, action, submission)]
+
+
+def _has_actor_role(user, rule: Transition, submission: Submission) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    is_moderator = roles.has_role(user, roles.MODERATORS)
+    if rule.actor_role == MODERATOR:
+        return is_moderator
+    if rule.actor_role == STAFF and is_moderator:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return (
+        roles.has_role(user, roles.MINISTRY_OFFICERS)
+        and profile is not None
+        and profile.ministry_id is not None
+        and profile.ministry_id == submission.ministry_id
+    )
+
+
+def transition(
+    submission_id: int,
+    action: str,
+    *,
+    actor,
+    expected_status: str | None = None,
+    internal_note: str = "",
+    public_message: str = "",
+    apply: Callable[[Submission], list[str]] | None = None,
+) -> SubmissionEvent:
+    """The one function that changes a submission's state.
+
+    Locks the row (inside ``visible_to(actor)``, so an outsider cannot even learn that the
+    item exists), checks the actor's role and the state, calls ``apply`` to change the
+    other fields (it returns their names), saves, writes the audit row and schedules the
+    notifications on commit. ``expected_status`` is the status the actor saw: if the item
+    moved meanwhile (another moderator was faster), ``AlreadyHandled`` is raised. Any error
+    leaves the item and its history as they were.
+    """
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise NotAllowed(_("Unknown action."))
+    with transaction.atomic():
+        # Lock first, then check: two staff acting at once are serialised here, and the
+        # second one sees the state the first one left.
+        submission = (
+            Submission.objects.visible_to(actor)
+            .select_for_update()
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None:
+            raise Submission.DoesNotExist
+        if expected_status and submission.status != expected_status:
+            raise AlreadyHandled(
+                _("This request was already handled by someone else: it is now “%(status)s”.")
+                % {"status": submission.get_status_display()}
+            )
+        if not _has_actor_role(actor, rule, submission):
+            raise NotAllowed(_("Your role does not allow this action on this request."))
+        if submission.status not in rule.sources:
+            raise NotAllowed(
+                _("This action is not possible while the request is “%(status)s”.")
+                % {"status": submission.get_status_display()}
+            )
+        from_status = submission.status
+        changed = apply(submission) if apply else []
+        if rule.target is not None:
+            submission.status = rule.target
+            changed.append("status")
+        submission.save(update_fields=[*changed, "updated_at"])
+        event = SubmissionEvent.objects.create(
+            submission=submission,
+            kind=rule.event,
+            actor=actor,
+            from_status=from_status,
+            to_status=submission.status,
+            internal_note=internal_note.strip(),
+            public_message=public_message.strip(),
+            is_public=rule.is_public,
+        )
+        _schedule_notifications(event, submission)
+    logger.info(
+        "feedback %s: %s by user %s (%s -> %s)",
+        submission.reference,
+        action,
+        actor.pk,
+        from_status,
+        submission.status,
+    )
+    return event
+
+
+def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> None:
+    from feedback import tasks
+
+    def enqueue(task, *args) -> None:
+        def send() -> None:
+            task.enqueue(*args)
+
+        # robust: a queue that is down is logged, never breaks the committed transition.
+        # (A named function, not a partial: Django logs the callback's __qualname__.)
+        transaction.on_commit(send, robust=True)
+
+    if event.kind in (E.ROUTED, E.REROUTED) and submission.ministry_id:
+        enqueue(tasks.notify_ministry, event.pk)
+    if event.kind in (E.ANSWERED, E.REJECTED, E.MERGED, E.REROUTED) and submission.email:
+        enqueue(tasks.notify_citizen, event.pk)
+
+
+def _require(text: str, message: str) -> str:
+    if not text.strip():
+        raise InvalidInput(message)
+    return text
+
+
+def _set_route(submission: Submission, ministry: Ministry) -> list[str]:
+    submission.ministry = ministry
+    submission.due_at = calendar.due_date(submission.topic.response_days)
+    return ["ministry", "due_at"]
+
+
+def route(
+    submission: Submission,
+    *,
+    actor,
+    ministry: Ministry,
+    internal_note: str = "",
+    public_message: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """Approve an item and send it to a ministry; its due date counts from now."""
+    if ministry is None or not ministry.is_active:
+        raise InvalidInput(_("Choose an active ministry."))
+    return transition(
+        submission.pk,
+        "route",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        public_message=public_message,
+        apply=lambda item: _set_route(item, ministry),
+    )
+
+
+def reroute(
+    submission: Submission,
+    *,
+    actor,
+    ministry: Ministry,
+    public_message: str,
+    internal_note: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """Move a routed item to another ministry; the citizen sees the reason."""
+    _require(public_message, _("Give the reason the citizen will see."))
+    if ministry is None or not ministry.is_active:
+        raise InvalidInput(_("Choose an active ministry."))
+    if ministry.pk == submission.ministry_id:
+        raise InvalidInput(_("The request is already with this ministry."))
+    return transition(
+        submission.pk,
+        "reroute",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        public_message=public_message,
+        apply=lambda item: _set_route(item, ministry),
+    )
+
+
+def reject(
+    submission: Submission,
+    *,
+    actor,
+    public_message: str,
+    internal_note: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """Refuse an item; the reason is shown to the citizen and sent to them."""
+    _require(public_message, _("Give the reason the citizen will see."))
+    return transition(
+        submission.pk,
+        "reject",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        public_message=public_message,
+    )
+
+
+def merge(
+    submission: Submission,
+    *,
+    actor,
+    original: Submission,
+    internal_note: str = "",
+    public_message: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """Mark an item as a duplicate of ``original`` (which the actor can see)."""
+    if original is None or original.pk == submission.pk:
+        raise InvalidInput(_("Choose another request as the original."))
+    if original.status == S.DUPLICATE:
+        raise InvalidInput(_("The original is itself a duplicate: merge into its original."))
+
+    def apply(item: Submission) -> list[str]:
+        item.duplicate_of = original
+        return ["duplicate_of"]
+
+    return transition(
+        submission.pk,
+        "merge",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        public_message=public_message,
+        apply=apply,
+    )
+
+
+def redact(
+    submission: Submission,
+    *,
+    actor,
+    subject: str,
+    body: str,
+    internal_note: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """Replace the text with a version without personal data, before routing.
+
+    The audit row records who redacted and when, never the removed text.
+    """
+    _require(subject, _("The subject cannot be empty."))
+    _require(body, _("The details cannot be empty."))
+
+    def apply(item: Submission) -> list[str]:
+        if item.subject == subject.strip() and item.body == body.strip():
+            raise InvalidInput(_("The text is unchanged: nothing to redact."))
+        item.subject, item.body = subject.strip(), body.strip()
+        return ["subject", "body"]
+
+    return transition(
+        submission.pk,
+        "redact",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        apply=apply,
+    )
+
+
+def acknowledge(submission: Submission, *, actor, **fields) -> SubmissionEvent:
+    return transition(submission.pk, "acknowledge", actor=actor, **fields)
+
+
+def answer(submission: Submission, *, actor, public_message: str, **fields) -> SubmissionEvent:
+    """The ministry's public answer, sent to the citizen and shown on the tracking page."""
+    _require(public_message, _("Write the answer the citizen will see."))
+    return transition(submission.pk, "answer", actor=actor, public_message=public_message, **fields)
+
+
+def send_back(submission: Submission, *, actor, internal_note: str, **fields) -> SubmissionEvent:
+    """An officer returns a misrouted item to the moderators, saying why (staff only)."""
+    _require(internal_note, _("Say why the request is not for your ministry."))
+
+    def apply(item: Submission) -> list[str]:
+        item.ministry = None
+        return ["ministry"]
+
+    return transition(
+        submission.pk,
+        "send_back",
+        actor=actor,
+        internal_note=internal_note,
+        apply=apply,
+        **fields,
+    )
+
+
+def close(submission: Submission, *, actor, **fields) -> SubmissionEvent:
+    return transition(submission.pk, "close", actor=actor, **fields)
+
+
+def note(submission: Submission, *, actor, internal_note: str, **fields) -> SubmissionEvent:
+    """An internal note in the timeline; the status does not change."""
+    _require(internal_note, _("Write the note."))
+    return transition(submission.pk, "note", actor=actor, internal_note=internal_note, **fields)
+
+
+ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
+    "route": route,
+    "reroute": reroute,
+    "reject": reject,
+    "merge": merge,
+    "redact": redact,
+    "acknowledge": acknowledge,
+    "answer": answer,
+    "send_back": send_back,
+    "close": close,
+    "note": note,
+}
+
+
+class AlreadyRated(WorkflowError):
+    pass
+
+
+def rate(submission: Submission, *, rating: int, comment: str = "") -> Submission:
+    """The citizen's rating of the answer (once); an answered item is closed by it."""
+    if not 1 <= rating <= 5:
+        raise InvalidInput(_("Choose a rating from 1 to 5."))
+    with transaction.atomic():
+        item = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not item.can_be_rated:
+            raise AlreadyRated(_("This request cannot be rated (again)."))
+        from_status = item.status
+        item.rating, item.rating_comment, item.rated_at = rating, comment.strip(), timezone.now()
+        item.status = S.CLOSED
+        item.save(update_fields=["rating", "rating_comment", "rated_at", "status", "updated_at"])
+        SubmissionEvent.objects.create(
+            submission=item,
+            kind=E.RATED,
+            from_status=from_status,
+            to_status=item.status,
+            is_public=True,
+        )
+    logger.info("feedback %s rated", item.reference)
+    return item

@@ -312,3 +312,9 @@ FEEDBACK_RATE_LIMITS = {
 }
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
+
+# --- Feedback workflow ---
+# Notification mails: tries per mail (the task retries a failing server before giving up)
+# and the pause between tries, growing with each try.
+FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3)
+FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)

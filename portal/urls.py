@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
     path("feedback/", include("feedback.urls")),
+    # --- Feedback workflow (staff pages; the dashboard adds its own staff/ URLs) ---
+    path("staff/", include("feedback.urls_staff")),
     prefix_default_language=True,
 )
 

@@ -43,3 +43,5 @@ if "KEY_PREFIX" in CACHES["default"]:
 # --- Feedback ---
 # Attachments are private files: a temporary folder of their own, apart from MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="tawasul-test-private-")
+# --- Feedback workflow ---
+FEEDBACK_MAIL_RETRY_SECONDS = 0

@@ -14,8 +14,18 @@ def test_load_demo_adds_topics_and_requests_in_several_states_once():
     assert Topic.objects.filter(ministry__slug="health").exists()
     assert Topic.objects.filter(ministry__isnull=True).exists()
     statuses = set(Submission.objects.values_list("status", flat=True))
-    assert statuses >= {"submitted", "routed", "in_progress", "answered", "closed", "rejected"}
-    assert Submission.objects.count() == 6
+    assert statuses == set(Submission.Status.values)  # every state of the workflow
+    assert Submission.objects.count() == 11
+    kinds = set(SubmissionEvent.objects.values_list("kind", flat=True))
+    assert {"sent_back", "rerouted", "merged", "rated", "answered"} <= kinds
+    assert Submission.objects.get(reference="TW-DEMQ-JJJJ").duplicate_of.reference == (
+        "TW-DEMQ-AAAA"
+    )
+    assert Submission.objects.exclude(rating=None).count() == 1
+    assert Submission.objects.overdue().filter(reference="TW-DEMQ-MMMM").exists()
+    sent_back = Submission.objects.get(reference="TW-DEMQ-GGGG")
+    assert sent_back.status == "submitted" and sent_back.ministry is None
+    assert Submission.objects.get(reference="TW-DEMQ-HHHH").ministry.slug == "housing"
     for submission in Submission.objects.all():
         events = list(submission.events.order_by("created_at"))
         assert events[0].kind == SubmissionEvent.Kind.SUBMITTED

@@ -65,7 +65,7 @@ def test_reference_and_email_show_status_timeline_and_answer(client, answered):
     assert "Sent to the ministry" in page
     assert "The centre now opens at 7 am." in page
     assert "Ministry of Health" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert_no_leak(page)
 

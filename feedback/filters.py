@@ -1,0 +1,72 @@
+"""Filters of the staff lists. The queryset they filter is always
+``Submission.objects.visible_to(user)``: a filter can narrow what a user sees, never widen it."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import Kind, Submission, Topic
+from feedback.references import normalize_reference
+from portal.models import Ministry
+from portal.text import search_terms
+
+OPEN = "open"
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Reference or words"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (waiting for an answer)")), *Submission.Status.choices],
+        empty_label=_("Any status"),
+        method="filter_status",
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind")
+    )
+    ministry = django_filters.ModelChoiceFilter(
+        label=_("Ministry"), queryset=Ministry.objects.active(), empty_label=_("Any ministry")
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.all(), empty_label=_("Any topic")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    received_from = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["q", "status", "kind", "ministry", "topic", "overdue"]
+
+    def search(self, queryset, name, value):
+        reference = normalize_reference(value)
+        if reference:
+            return queryset.filter(reference=reference)
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=Submission.OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(
+                status__in=Submission.OPEN_STATUSES, due_at__lt=timezone.localdate()
+            )
+        return queryset

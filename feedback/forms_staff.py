@@ -1,0 +1,241 @@
+"""Forms of the staff pages: one per workflow action, plus the moderators' bulk form."""
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import CannedReply, Submission
+from feedback.references import normalize_reference
+from portal.forms import ErrorSummaryMixin
+from portal.models import Ministry
+
+NOTE_MAX = 2000
+MESSAGE_MAX = 5000
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ActionForm(ErrorSummaryMixin, forms.Form):
+    """Fields every action has; subclasses add theirs and say which are required."""
+
+    public_message_required = False
+    internal_note_required = False
+    public_message_label = _("Public message (the citizen sees it)")
+    public_message_missing = _("Give the reason the citizen will see.")
+    internal_note_missing = _("Say why the request is not for your ministry.")
+
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=_textarea(2),
+    )
+    public_message = forms.CharField(required=False, max_length=MESSAGE_MAX, widget=_textarea())
+
+    def __init__(self, *args, action: str, submission: Submission, user, **kwargs) -> None:
+        kwargs.setdefault("initial", {})["expected_status"] = submission.status
+        # Each action's form on one page: prefixes keep their ids apart.
+        super().__init__(*args, prefix=action, **kwargs)
+        self.action, self.submission, self.user = action, submission, user
+        self.fields["public_message"].label = self.public_message_label
+        self.fields["public_message"].required = self.public_message_required
+        self.fields["internal_note"].required = self.internal_note_required
+        self.fields["internal_note"].error_messages["required"] = self.internal_note_missing
+        self.fields["public_message"].error_messages["required"] = self.public_message_missing
+        if not self.has_public_message:
+            del self.fields["public_message"]
+
+    has_public_message = True
+    field_order = ["public_message", "internal_note"]
+
+    def workflow_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.has_public_message:
+            data.setdefault("public_message", "")
+        return data
+
+
+class RouteForm(ActionForm):
+    ministry = forms.ModelChoiceField(label=_("Ministry"), queryset=Ministry.objects.active())
+    field_order = ["ministry", "public_message", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        suggested = self.submission.suggested_ministry_id
+        if suggested and not self.is_bound:
+            self.initial["ministry"] = suggested
+
+
+class RerouteForm(RouteForm):
+    public_message_required = True
+    public_message_label = _("Reason for the change (the citizen sees it)")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ministry"].queryset = Ministry.objects.active().exclude(
+            pk=self.submission.ministry_id
+        )
+        self.initial.pop("ministry", None)
+
+
+class RejectForm(ActionForm):
+    public_message_required = True
+    public_message_label = _("Reason (the citizen sees it)")
+
+
+class MergeForm(ActionForm):
+    original = forms.CharField(
+        label=_("Reference of the original request"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    field_order = ["original", "public_message", "internal_note"]
+
+    def clean_original(self) -> Submission:
+        reference = normalize_reference(self.cleaned_data["original"])
+        # Looked up inside what the user may see: another ministry's item is "not found".
+        original = (
+            Submission.objects.visible_to(self.user).filter(reference=reference).first()
+            if reference
+            else None
+        )
+        if original is None:
+            raise forms.ValidationError(_("No request with this reference."))
+        return original
+
+
+class RedactForm(ActionForm):
+    has_public_message = False
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Details"), widget=_textarea(8))
+    field_order = ["subject", "body", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(subject=self.submission.subject, body=self.submission.body)
+
+
+class AcknowledgeForm(ActionForm):
+    pass
+
+
+class AnswerForm(ActionForm):
+    public_message_required = True
+    public_message_label = _("Answer (the citizen sees it)")
+    public_message_missing = _("Write the answer the citizen will see.")
+    canned_reply = forms.ModelChoiceField(
+        label=_("Start from a prepared reply"),
+        queryset=CannedReply.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    field_order = ["canned_reply", "public_message", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["canned_reply"]
+        field.queryset = CannedReply.objects.for_ministry(self.submission.ministry_id)
+        # The reply in the citizen's language; the option carries it for static/js/staff.js.
+        with translation.override(self.submission.language):
+            self.canned_texts = {reply.pk: reply.body for reply in field.queryset}
+        field.widget.attrs["data-canned-target"] = f"id_{self.prefix}-public_message"
+
+    def full_clean(self) -> None:
+        # Without JavaScript: a chosen reply and an empty answer mean "send the reply".
+        if self.is_bound and not self.data.get(self.add_prefix("public_message"), "").strip():
+            reply_id = self.data.get(self.add_prefix("canned_reply"))
+            if reply_id and reply_id.isdigit() and int(reply_id) in self.canned_texts:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("public_message")] = self.canned_texts[int(reply_id)]
+        super().full_clean()
+
+    def workflow_arguments(self) -> dict:
+        data = super().workflow_arguments()
+        data.pop("canned_reply", None)
+        return data
+
+
+class SendBackForm(ActionForm):
+    has_public_message = False
+    internal_note_required = True
+
+
+class CloseForm(ActionForm):
+    pass
+
+
+class NoteForm(ActionForm):
+    has_public_message = False
+    internal_note_required = True
+    internal_note_missing = _("Write the note.")
+
+    def workflow_arguments(self) -> dict:
+        # A note fits whatever the status became meanwhile: never "already handled".
+        data = super().workflow_arguments()
+        data.pop("expected_status", None)
+        return data
+
+
+FORMS: dict[str, type[ActionForm]] = {
+    "route": RouteForm,
+    "reroute": RerouteForm,
+    "reject": RejectForm,
+    "merge": MergeForm,
+    "redact": RedactForm,
+    "acknowledge": AcknowledgeForm,
+    "answer": AnswerForm,
+    "send_back": SendBackForm,
+    "close": CloseForm,
+    "note": NoteForm,
+}
+
+ACTION_LABELS = {
+    "route": _("Approve and send to a ministry"),
+    "reroute": _("Send to another ministry"),
+    "reject": _("Reject"),
+    "merge": _("Merge into another request"),
+    "redact": _("Remove personal data from the text"),
+    "acknowledge": _("Acknowledge"),
+    "answer": _("Publish the answer"),
+    "send_back": _("Send back to the moderators (misrouted)"),
+    "close": _("Close"),
+    "note": _("Add an internal note"),
+}
+
+
+class BulkForm(ErrorSummaryMixin, forms.Form):
+    """The moderators' queue: route or reject the ticked requests at once."""
+
+    ACTIONS = [("route", _("Send to the ministry")), ("reject", _("Reject"))]
+
+    items = forms.ModelMultipleChoiceField(
+        label=_("Requests"), queryset=Submission.objects.none(), to_field_name="reference"
+    )
+    bulk_action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    ministry = forms.ModelChoiceField(
+        label=_("Ministry"),
+        queryset=Ministry.objects.active(),
+        required=False,
+        empty_label=_("Each request's suggested ministry"),
+    )
+    public_message = forms.CharField(
+        label=_("Public message or reason (the citizen sees it)"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=_textarea(2),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only what the user may see can be ticked: anything else is "not a valid choice".
+        self.fields["items"].queryset = Submission.objects.visible_to(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bulk_action") == "reject" and not data.get("public_message", "").strip():
+            self.add_error("public_message", _("Give the reason the citizens will see."))
+        return data

@@ -1,0 +1,225 @@
+"""Staff pages of the moderation workflow, in the site's look (/<lang>/staff/...).
+
+Every view starts from ``Submission.objects.visible_to(request.user)``: an item outside
+the user's scope is a 404, exactly like an item that does not exist. Actions are POST
+views that call ``feedback.workflow``; nothing here writes ``status``.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from feedback import workflow
+from feedback.filters import SubmissionFilter
+from feedback.forms_staff import ACTION_LABELS, FORMS, BulkForm
+from feedback.models import Submission, SubmissionEvent
+from portal import roles
+
+PAGE_SIZE = 25
+STAFF_ROLES = (roles.MODERATORS, roles.MINISTRY_OFFICERS, roles.MANAGERS)
+
+
+def staff_member(view: Callable) -> Callable:
+    """Signed-in staff with a feedback role. Everyone else gets 404, as for an item
+    outside their scope: the staff pages do not even confirm what exists."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not (user.is_superuser or any(roles.has_role(user, role) for role in STAFF_ROLES)):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return never_cache(login_required(login_url="admin:login")(wrapper))
+
+
+def is_moderator(user) -> bool:
+    return user.is_superuser or roles.has_role(user, roles.MODERATORS)
+
+
+def _visible(request: HttpRequest):
+    return Submission.objects.visible_to(request.user)
+
+
+@staff_member
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The moderators' queue: new requests, oldest first, with bulk route and reject."""
+    if not is_moderator(request.user):
+        raise Http404
+    items = _visible(request).filter(status=Submission.Status.SUBMITTED)
+    return _list(request, items, "queue", BulkForm(user=request.user))
+
+
+@staff_member
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every request the user may see (an officer: their ministry's), with filters.
+
+    Without any filter it shows what still waits for an answer; "Any status" shows all.
+    """
+    return _list(request, _visible(request), "inbox", None, default=QueryDict("status=open"))
+
+
+def _list(
+    request: HttpRequest,
+    items,
+    mode: str,
+    bulk_form: BulkForm | None,
+    default: QueryDict | None = None,
+) -> HttpResponse:
+    filterset = SubmissionFilter(request.GET or default, queryset=items, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        items = filterset.qs
+    items = items.select_related("topic", "ministry").order_by("created_at", "pk")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/staff/list.html",
+        {
+            "mode": mode,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "bulk_form": bulk_form,
+            "is_moderator": is_moderator(request.user),
+        },
+    )
+
+
+@staff_member
+@require_GET
+def item(request: HttpRequest, reference: str) -> HttpResponse:
+    submission = _get(request, reference)
+    return _render_item(request, submission)
+
+
+def _get(request: HttpRequest, reference: str) -> Submission:
+    return get_object_or_404(
+        _visible(request)
+        .select_related("topic", "ministry", "suggested_ministry", "duplicate_of")
+        .prefetch_related(
+            "attachments",
+            Prefetch("events", SubmissionEvent.objects.select_related("actor")),
+            Prefetch(
+                "duplicates",
+                Submission.objects.visible_to(request.user).only("reference", "duplicate_of"),
+            ),
+        ),
+        reference=reference,
+    )
+
+
+def _render_item(
+    request: HttpRequest, submission: Submission, bound=None, status: int = 200, error=""
+) -> HttpResponse:
+    forms = []
+    for action in workflow.allowed_actions(request.user, submission):
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            form = FORMS[action](action=action, submission=submission, user=request.user)
+        forms.append((action, ACTION_LABELS[action], form))
+    return render(
+        request,
+        "feedback/staff/item.html",
+        {
+            "submission": submission,
+            "events": list(submission.events.all()),
+            "attachments": list(submission.attachments.all()),
+            "duplicates": list(submission.duplicates.all()),
+            "action_forms": forms,
+            "error": error,
+            "is_moderator": is_moderator(request.user),
+        },
+        status=status,
+    )
+
+
+@staff_member
+@require_POST
+def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    if action not in FORMS:
+        raise Http404
+    submission = _get(request, reference)
+    form = FORMS[action](request.POST, action=action, submission=submission, user=request.user)
+    if not form.is_valid():
+        return _render_item(request, submission, bound=form, status=400)
+    try:
+        workflow.ACTIONS[action](submission, actor=request.user, **form.workflow_arguments())
+    except Submission.DoesNotExist:
+        raise Http404 from None
+    except workflow.AlreadyHandled as error:
+        return _render_item(request, _get(request, reference), status=409, error=str(error))
+    except workflow.WorkflowError as error:
+        return _render_item(request, submission, bound=form, status=400, error=str(error))
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if not _visible(request).filter(pk=submission.pk).exists():
+        # Sent back by an officer: the item has left their ministry.
+        return redirect("feedback_staff:inbox")
+    return redirect("feedback_staff:item", reference=reference)
+
+
+@staff_member
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Route or reject several new requests; each goes through ``workflow`` on its own."""
+    if not is_moderator(request.user):
+        raise Http404
+    form = BulkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for message in form.error_links():
+            messages.error(request, message[1])
+        return redirect("feedback_staff:queue")
+    data = form.cleaned_data
+    done, skipped = 0, 0
+    for submission in data["items"]:
+        try:
+            if data["bulk_action"] == "route":
+                ministry = data["ministry"] or submission.suggested_ministry
+                workflow.route(
+                    submission,
+                    actor=request.user,
+                    ministry=ministry,
+                    public_message=data["public_message"],
+                    expected_status=Submission.Status.SUBMITTED,
+                )
+            else:
+                workflow.reject(
+                    submission,
+                    actor=request.user,
+                    public_message=data["public_message"],
+                    expected_status=Submission.Status.SUBMITTED,
+                )
+            done += 1
+        except (workflow.WorkflowError, Submission.DoesNotExist):
+            skipped += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)s request handled.", "%(count)s requests handled.", done)
+            % {"count": done},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s request was skipped: already handled, or no ministry to send it to.",
+                "%(count)s requests were skipped: already handled, or no ministry to send them to.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    return redirect("feedback_staff:queue")
