@@ -124,6 +124,21 @@ class SubmissionQuerySet(models.QuerySet):
                 return self.filter(ministry_id=profile.ministry_id)
         return self.none()
 
+    def countable_by(self, user) -> "SubmissionQuerySet":
+        """The rows a user's statistics (dashboard, CSV export) are computed over.
+
+        ``visible_to`` plus the Managers, who watch volumes and response times of every
+        ministry but may not open items: what they get from here is counted, or exported
+        without personal data, never shown as an item. Officers: their own ministry only.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if roles.has_role(user, roles.MANAGERS) and not roles.has_role(
+            user, roles.MINISTRY_OFFICERS
+        ):
+            return self
+        return self.visible_to(user)
+
 
 class Submission(models.Model):
     """A complaint, suggestion or idea sent by a citizen, with or without contact details."""

@@ -312,3 +312,8 @@ FEEDBACK_RATE_LIMITS = {
 }
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
+
+# --- Feedback staff dashboard ---
+# Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
+# or one ministry). 0 computes them on every visit.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)

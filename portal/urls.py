@@ -34,7 +34,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
-    path("feedback/", include("feedback.urls")),
+    # Citizens' pages at /<lang>/feedback/, staff pages at /<lang>/staff/ (see feedback/urls.py).
+    path("", include("feedback.urls")),
     prefix_default_language=True,
 )
 
