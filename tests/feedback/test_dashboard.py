@@ -478,3 +478,47 @@ def test_query_count_does_not_grow_with_rows(
     # choices (2), session save (3). The export needs fewer.
     with django_assert_max_num_queries(19):
         _count(browser, url)
+
+
+# --- The statistics scope and the chart ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_countable_by(known, moderator, officer_a, officer_b, editor, manager, admin_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    def refs(user):
+        return set(Submission.objects.countable_by(user).values_list("reference", flat=True))
+
+    a = {s.reference for s in known["a"]}
+    b = {s.reference for s in known["b"]}
+    everything = a | b | {known["unrouted"].reference}
+    assert refs(manager) == everything
+    assert refs(moderator) == everything
+    assert refs(admin_user) == everything
+    assert refs(officer_a) == a
+    assert refs(officer_b) == b
+    assert refs(editor) == set()
+    assert refs(AnonymousUser()) == set()
+    # Managers count everything but still open nothing.
+    assert not Submission.objects.visible_to(manager).exists()
+    manager.is_active = False
+    assert refs(manager) == set()
+
+
+def test_chart_runs_right_to_left_in_arabic():
+    from feedback.staff_views import bar_chart
+
+    weeks = [
+        stats.WeekRow(start=datetime.date(2026, 1, 4) + n * 7 * DAY, count=n) for n in range(12)
+    ]
+    ltr = bar_chart(weeks, rtl=False)
+    rtl = bar_chart(weeks, rtl=True)
+    # Oldest week first: at the left in English, at the right in Arabic.
+    assert ltr["bars"][0]["x"] < ltr["bars"][-1]["x"]
+    assert rtl["bars"][0]["x"] > rtl["bars"][-1]["x"]
+    # The busiest week fills the plot; an empty week has no bar.
+    assert ltr["bars"][-1]["y"] == 24
+    assert ltr["bars"][0]["height"] == 0
+    empty = bar_chart([stats.WeekRow(start=w.start, count=0) for w in weeks], rtl=False)
+    assert all(bar["height"] == 0 for bar in empty["bars"])
