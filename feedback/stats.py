@@ -15,19 +15,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
     DateTimeField,
-    DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
-    Window,
 )
-from django.db.models.functions import RowNumber, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone, translation
 
 from feedback.filters import overdue_q
@@ -116,54 +114,80 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() + 1) % 7)
 
 
-def _first_event_at(kinds) -> Subquery:
-    events = SubmissionEvent.objects.filter(submission=OuterRef("pk"), kind__in=kinds)
-    return Subquery(events.order_by("created_at", "pk").values("created_at")[:1])
+# Seconds between two timestamps, per database (the rest of the SQL is standard).
+_ELAPSED_SECONDS = {
+    "postgresql": "EXTRACT(EPOCH FROM (f.event_at - s.created_at))",
+    "sqlite": "(julianday(f.event_at) - julianday(s.created_at)) * 86400.0",
+}
+
+
+def _middle_rows(queryset, kinds, partition: bool) -> list[tuple[int | None, float]]:
+    """(ministry_id, seconds) of the middle item(s) of each ministry, or of everything.
+
+    One statement: the scope (the caller's queryset, so ``countable_by`` still decides),
+    the first event of ``kinds`` of each item by a grouped join (not a subquery per item),
+    then ``ROW_NUMBER`` and ``COUNT`` over the ministry mark the middle: positions from
+    (n + 1) / 2 to (n + 2) / 2 in integer division, one row when n is odd, two when even.
+    Written in SQL because Django puts window functions of an aggregated query into its
+    GROUP BY, which PostgreSQL refuses.
+    """
+    vendor = connections[queryset.db].vendor
+    elapsed = _ELAPSED_SECONDS.get(vendor)
+    if elapsed is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"No elapsed-time expression for {vendor}")
+    try:
+        scope_sql, scope_params = (
+            queryset.order_by().values("pk", "ministry_id", "created_at").query.sql_with_params()
+        )
+    except EmptyResultSet:  # an empty scope (``.none()``): nothing to rank
+        return []
+    event_table = connection_quote(queryset.db, SubmissionEvent._meta.db_table)
+    over = "PARTITION BY s.ministry_id" if partition else ""
+    placeholders = ", ".join(["%s"] * len(kinds))
+    sql = f"""
+        WITH scope (id, ministry_id, created_at) AS ({scope_sql}),
+        first_event AS (
+            SELECT e.submission_id, MIN(e.created_at) AS event_at
+            FROM {event_table} e JOIN scope s ON s.id = e.submission_id
+            WHERE e.kind IN ({placeholders})
+            GROUP BY e.submission_id
+        ),
+        ranked AS (
+            SELECT s.ministry_id, {elapsed} AS seconds,
+                ROW_NUMBER() OVER ({over} ORDER BY {elapsed}) AS position,
+                COUNT(*) OVER ({over}) AS size
+            FROM first_event f JOIN scope s ON s.id = f.submission_id
+        )
+        SELECT ministry_id, seconds FROM ranked
+        WHERE position >= (size + 1) / 2 AND position <= (size + 2) / 2
+    """  # noqa: S608 - only our own SQL and table names are formatted in; values are params
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [*scope_params, *kinds])
+        return [(ministry_id, float(seconds)) for ministry_id, seconds in cursor.fetchall()]
+
+
+def connection_quote(alias: str, name: str) -> str:
+    return connections[alias].ops.quote_name(name)
+
+
+def _mean(seconds: list[float]) -> datetime.timedelta:
+    # Whole seconds: the database's float arithmetic must not show as microseconds.
+    return datetime.timedelta(seconds=round(sum(seconds) / len(seconds)))
 
 
 def medians_by_ministry(queryset, kinds) -> dict[int | None, datetime.timedelta]:
-    """Median of (first event of ``kinds``) - received, per ministry; items without one
-    are left out. The database returns the one or two middle rows of each ministry."""
-    ranked = (
-        queryset.annotate(event_at=_first_event_at(kinds))
-        .filter(event_at__isnull=False)
-        .annotate(
-            elapsed=ExpressionWrapper(F("event_at") - F("created_at"), output_field=DurationField())
-        )
-        .annotate(
-            position=Window(
-                RowNumber(), partition_by=F("ministry_id"), order_by=F("elapsed").asc()
-            ),
-            size=Window(Count("pk"), partition_by=F("ministry_id")),
-        )
-        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
-        .order_by()
-        .values_list("ministry_id", "elapsed")
-    )
-    middles: dict[int | None, list[datetime.timedelta]] = {}
-    for ministry_id, elapsed in ranked:
+    """Median of (first event of ``kinds``) - received, per ministry; items without such
+    an event are left out. The database returns the one or two middle rows of each."""
+    middles: dict[int | None, list[float]] = {}
+    for ministry_id, elapsed in _middle_rows(queryset, kinds, partition=True):
         middles.setdefault(ministry_id, []).append(elapsed)
-    return {key: sum(values, datetime.timedelta()) / len(values) for key, values in middles.items()}
+    return {key: _mean(values) for key, values in middles.items()}
 
 
 def median_overall(queryset, kinds) -> datetime.timedelta | None:
     """The same median over the whole scope (one query, at most two rows back)."""
-    ranked = (
-        queryset.annotate(event_at=_first_event_at(kinds))
-        .filter(event_at__isnull=False)
-        .annotate(
-            elapsed=ExpressionWrapper(F("event_at") - F("created_at"), output_field=DurationField())
-        )
-        .annotate(
-            position=Window(RowNumber(), order_by=F("elapsed").asc()),
-            size=Window(Count("pk")),
-        )
-        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
-        .order_by()
-        .values_list("elapsed", flat=True)
-    )
-    values = list(ranked)
-    return sum(values, datetime.timedelta()) / len(values) if values else None
+    values = [elapsed for _, elapsed in _middle_rows(queryset, kinds, partition=False)]
+    return _mean(values) if values else None
 
 
 def weekly_counts(queryset, today: datetime.date, weeks: int = WEEKS) -> list[WeekRow]:

@@ -297,6 +297,16 @@ def test_isolation_table(
 
 
 @pytest.mark.django_db
+def test_medians_in_an_officers_scope(known, officer_a, ministry_a):
+    data = stats.build(Submission.objects.countable_by(officer_a))
+    assert [row.ministry_id for row in data.ministries] == [ministry_a.pk]
+    assert data.ministries[0].median_first_response == 2 * DAY
+    assert data.first_response_all == 2 * DAY  # 1, 2, 10 days: B's 7 days left out
+    assert data.answer_all == 4 * DAY
+    assert stats.median_overall(Submission.objects.none(), stats.ANSWER_KINDS) is None
+
+
+@pytest.mark.django_db
 def test_officer_b_dashboard_counts_only_its_ministry(client_as, known, officer_b, ministry_b):
     page = client_as(officer_b).get(DASHBOARD).content.decode()
     assert "Feedback of: Ministry of Labour" in page
