@@ -6,9 +6,10 @@ data leaves this module: references, topics, ministries, dates and counts only.
 
 Queries, whatever the number of rows: status x kind counts (1), per-ministry counts and
 ratings (1), ministry names (1), the overdue list (1, bounded), weekly volumes (1) and one
-per median (2). Medians use window functions (ROW_NUMBER and COUNT over the ministry),
-which SQLite and PostgreSQL both run: the database returns at most the two middle rows
-per ministry, so memory stays bounded and one code path serves both databases.
+per median (4: first response and answer, per ministry and overall). Medians use window
+functions (ROW_NUMBER and COUNT over the ministry), which SQLite and PostgreSQL both run:
+the database returns at most the two middle rows per ministry, so memory stays bounded
+and one code path serves both databases.
 """
 
 import datetime
@@ -141,7 +142,7 @@ def _middle_rows(queryset, kinds, partition: bool) -> list[tuple[int | None, flo
         )
     except EmptyResultSet:  # an empty scope (``.none()``): nothing to rank
         return []
-    event_table = connection_quote(queryset.db, SubmissionEvent._meta.db_table)
+    event_table = connections[queryset.db].ops.quote_name(SubmissionEvent._meta.db_table)
     over = "PARTITION BY s.ministry_id" if partition else ""
     placeholders = ", ".join(["%s"] * len(kinds))
     sql = f"""
@@ -154,20 +155,16 @@ def _middle_rows(queryset, kinds, partition: bool) -> list[tuple[int | None, flo
         ),
         ranked AS (
             SELECT s.ministry_id, {elapsed} AS seconds,
-                ROW_NUMBER() OVER ({over} ORDER BY {elapsed}) AS position,
-                COUNT(*) OVER ({over}) AS size
+                ROW_NUMBER() OVER ({over} ORDER BY {elapsed}) AS ordinal,
+                COUNT(*) OVER ({over}) AS row_total
             FROM first_event f JOIN scope s ON s.id = f.submission_id
         )
         SELECT ministry_id, seconds FROM ranked
-        WHERE position >= (size + 1) / 2 AND position <= (size + 2) / 2
+        WHERE ordinal >= (row_total + 1) / 2 AND ordinal <= (row_total + 2) / 2
     """  # noqa: S608 - only our own SQL and table names are formatted in; values are params
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, [*scope_params, *kinds])
         return [(ministry_id, float(seconds)) for ministry_id, seconds in cursor.fetchall()]
-
-
-def connection_quote(alias: str, name: str) -> str:
-    return connections[alias].ops.quote_name(name)
 
 
 def _mean(seconds: list[float]) -> datetime.timedelta:
