@@ -93,7 +93,7 @@ def test_dashboard_is_accessible_and_fits(
     assert_accessible(page)
 
 
-def test_manager_downloads_a_filtered_csv(busy_site, new_page, manager, tmp_path):
+def test_manager_downloads_a_filtered_csv(busy_site, new_page, manager):
     page = signed_in_page(new_page, busy_site, manager, DESKTOP, "en")
     page.goto(f"{busy_site.url}/en/staff/")
     page.get_by_label("Status").select_option(label="Answered")
