@@ -108,6 +108,12 @@ class Topic(models.Model):
         return [kind for kind in Kind.values if self.accepts(kind)]
 
 
+def overdue_q(today=None) -> models.Q:
+    """The one overdue rule, as a condition (lists filter by it, the dashboard counts by it):
+    still waiting for an answer after the due date (local date)."""
+    return models.Q(status__in=Submission.OPEN_STATUSES, due_at__lt=today or timezone.localdate())
+
+
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SubmissionQuerySet":
         """The one rule of who sees which feedback (admin, dashboard, exports, files).
@@ -127,8 +133,22 @@ class SubmissionQuerySet(models.QuerySet):
 
     def overdue(self, today=None) -> "SubmissionQuerySet":
         """Items still waiting for an answer after their due date."""
-        today = today or timezone.localdate()
-        return self.filter(status__in=Submission.OPEN_STATUSES, due_at__lt=today)
+        return self.filter(overdue_q(today))
+
+    def countable_by(self, user) -> "SubmissionQuerySet":
+        """The rows a user's statistics (dashboard, CSV export) are computed over.
+
+        ``visible_to`` plus the Managers, who watch volumes and response times of every
+        ministry but may not open items: what they get from here is counted, or exported
+        without personal data, never shown as an item. Officers: their own ministry only.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if roles.has_role(user, roles.MANAGERS) and not roles.has_role(
+            user, roles.MINISTRY_OFFICERS
+        ):
+            return self
+        return self.visible_to(user)
 
 
 class Submission(models.Model):

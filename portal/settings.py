@@ -318,3 +318,8 @@ FEEDBACK_WEEKEND = (4, 5)
 # and the pause between tries, growing with each try.
 FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
+
+# --- Feedback staff dashboard ---
+# Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
+# or one ministry). 0 computes them on every visit.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)

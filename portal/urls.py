@@ -35,7 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
     path("feedback/", include("feedback.urls")),
-    # --- Feedback workflow (staff pages; the dashboard adds its own staff/ URLs) ---
+    # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls_staff")),
     prefix_default_language=True,
 )

@@ -1,0 +1,226 @@
+"""Staff pages under /<lang>/staff/: the dashboard and the CSV export.
+
+Both read ``Submission.objects.countable_by(user)`` (managers: every ministry, counted
+only; officers: their own ministry) and never show personal data to those who may not
+open items. The two-factor middleware guards /<lang>/staff/ like the admin.
+"""
+
+import csv
+import datetime
+from collections.abc import Callable, Iterator
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from feedback import stats
+from feedback.filters import SubmissionFilter
+from feedback.models import Submission
+from portal import roles
+from portal.models import Ministry
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHART_WIDTH = 720
+CHART_HEIGHT = 240
+CHART_TOP = 24
+CHART_BOTTOM = 36
+
+
+def staff_page(view: Callable) -> Callable:
+    """Signed-in moderators, officers, managers and superusers only.
+
+    The anonymous go to the staff sign-in; anyone else signed in (editors, citizens with
+    an account, officers without a ministry) gets 404, as if the page did not exist.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if stats.scope_key(request.user) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def can_open_items(user) -> bool:
+    """Moderators, officers and superusers open items; managers only count them."""
+    return user.is_superuser or any(
+        roles.has_role(user, role) for role in (roles.MODERATORS, roles.MINISTRY_OFFICERS)
+    )
+
+
+def _filterset(request: HttpRequest) -> SubmissionFilter:
+    user = request.user
+    filterset = SubmissionFilter(
+        request.GET or None, queryset=Submission.objects.countable_by(user)
+    )
+    scope = stats.scope_key(user)
+    if scope and scope.startswith("ministry-"):
+        # An officer's choices are their own ministry: others would only ever be empty.
+        filterset.form.fields["ministry"].queryset = Ministry.objects.filter(
+            pk=user.staff_profile.ministry_id
+        )
+    return filterset
+
+
+def _days(value: datetime.timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 86400
+
+
+def bar_chart(weeks: list[stats.WeekRow], rtl: bool) -> dict:
+    """Geometry of the weekly bar chart, drawn by the template as SVG (no JavaScript).
+
+    In Arabic time runs from right to left, as the reader reads.
+    """
+    highest = max((week.count for week in weeks), default=0)
+    scale_max = max(highest, 1)
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    slot = CHART_WIDTH / len(weeks)
+    bars = []
+    for index, week in enumerate(weeks):
+        position = len(weeks) - 1 - index if rtl else index
+        height = round(plot_height * week.count / scale_max, 1)
+        x = round(position * slot + slot * 0.15, 1)
+        bars.append(
+            {
+                "x": x,
+                "y": round(CHART_TOP + plot_height - height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": height,
+                "label_x": round(position * slot + slot / 2, 1),
+                "value_y": round(CHART_TOP + plot_height - height - 6, 1),
+                "week": week,
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_TOP + plot_height,
+        "label_y": CHART_HEIGHT - 12,
+        "bars": bars,
+        "highest": highest,
+    }
+
+
+@never_cache
+@require_GET
+@staff_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    data = stats.cached_dashboard(user, settings.FEEDBACK_DASHBOARD_CACHE_SECONDS)
+    scope = stats.scope_key(user)
+    scope_name = _("All ministries") if scope == "all" else str(user.staff_profile.ministry)
+    ministries = [
+        {
+            "row": row,
+            "name": row.name or _("Not routed yet"),
+            "first_response_days": _days(row.median_first_response),
+            "answer_days": _days(row.median_answer),
+        }
+        for row in data.ministries
+    ]
+    context = {
+        "data": data,
+        "scope_name": scope_name,
+        "ministries": ministries,
+        "first_response_days": _days(data.first_response_all),
+        "answer_days": _days(data.answer_all),
+        "chart": bar_chart(data.weeks, translation.get_language_bidi()),
+        "can_open_items": can_open_items(user),
+        "filter": _filterset(request),
+    }
+    return render(request, "feedback/staff/dashboard.html", context)
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, for csv.writer streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet shows as text: formulas are defused with a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _rows(queryset, personal: bool) -> Iterator[list[str]]:
+    header = [
+        _("Reference"),
+        _("Kind"),
+        _("Topic"),
+        _("Ministry"),
+        _("Status"),
+        _("Received at"),
+        _("Answer expected by"),
+        _("Overdue"),
+        _("Rating"),
+    ]
+    if personal:
+        header += [_("Subject"), _("Details"), _("Name"), _("E-mail"), _("Phone")]
+    yield header
+    for item in queryset.iterator(chunk_size=1000):
+        row = [
+            item.reference,
+            item.get_kind_display(),
+            item.topic.name,
+            item.ministry.name if item.ministry else "",
+            item.get_status_display(),
+            timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
+            item.due_at.isoformat(),
+            _("Yes") if item.is_overdue else _("No"),
+        ]
+        row.append("" if item.rating is None else str(item.rating))
+        if personal:
+            row += [item.subject, item.body, item.name, item.email, item.phone]
+        yield row
+
+
+@never_cache
+@require_GET
+@staff_page
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV, streamed: memory stays flat however many rows match."""
+    filterset = _filterset(request)
+    if request.GET and not filterset.is_valid():
+        return HttpResponseBadRequest(
+            _("The filters are not valid: %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in filterset.errors.values() for e in errors)},
+            content_type="text/plain; charset=utf-8",
+        )
+    personal = can_open_items(request.user)
+    queryset = filterset.qs.select_related("topic", "ministry").order_by("created_at", "pk")
+    if not personal:
+        queryset = queryset.defer("subject", "body", "name", "email", "phone")
+    writer = csv.writer(_Echo())
+    language = translation.get_language()
+
+    def stream() -> Iterator[str]:
+        # The body is produced after the view returns: keep the page's language.
+        with translation.override(language):
+            yield "\ufeff"  # so spreadsheet programs read the file as UTF-8 (Arabic)
+            for row in _rows(queryset, personal):
+                yield writer.writerow([safe_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    filename = f"tawasul-feedback-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
