@@ -63,6 +63,30 @@ def validate_photo(value) -> None:
         value.seek(0)
 
 
+def without_metadata(upload) -> ContentFile:
+    """The uploaded photo re-encoded without EXIF, XMP or comments.
+
+    The original file stays in public storage under MEDIA_ROOT/news/, so the GPS position
+    and camera data an editor's phone wrote into it must not. Orientation is applied first
+    so the picture still stands the right way up without its EXIF tag.
+    """
+    upload.seek(0)
+    with Image.open(upload) as original:
+        fmt = original.format
+        transparency = original.info.get("transparency")
+        image = ImageOps.exif_transpose(original)
+        image.info = {"transparency": transparency} if transparency is not None else {}
+        buffer = io.BytesIO()
+        if fmt == "JPEG":
+            image.convert("RGB").save(buffer, "JPEG", quality=92)
+        elif fmt == "PNG":
+            image.save(buffer, "PNG", optimize=True)
+        else:
+            image.save(buffer, "WEBP", quality=90)
+    upload.seek(0)
+    return ContentFile(buffer.getvalue())
+
+
 def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "WEBP":

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from news.images import delete_files, make_renditions, rendition_names, validate_photo
+from news.images import (
+    delete_files,
+    make_renditions,
+    rendition_names,
+    validate_photo,
+    without_metadata,
+)
 from news.richtext import render_body
 from portal.text import normalize_search_text, search_terms
 
@@ -182,6 +189,11 @@ class Article(models.Model):
         self.search_text = normalize_search_text(" ".join(parts))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_title", "search_text"}
+        if self.image and not self.image._committed:
+            # A new upload: store it without the metadata (GPS!) the camera wrote into it.
+            self.image.save(
+                PurePosixPath(self.image.name).name, without_metadata(self.image), save=False
+            )
         super().save(*args, **kwargs)
         self._sync_renditions()
 

@@ -113,6 +113,24 @@ def test_renditions_strip_exif_location():
         assert not im.getexif()
 
 
+def test_the_stored_original_keeps_no_location_or_camera_data():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (23.0, 35.0, 15.0)}  # GPS latitude
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif[0x0112] = 6  # rotated: the stored photo must stand upright without the tag
+    Image.new("RGB", (90, 60), "green").save(buffer, "JPEG", exif=exif, comment=b"secret note")
+    upload = SimpleUploadedFile("gps.jpg", buffer.getvalue(), content_type="image/jpeg")
+    article = make_article(image=upload, image_alt_ar="وصف")
+    with default_storage.open(article.image.name) as handle:
+        stored = handle.read()
+    with Image.open(io.BytesIO(stored)) as im:
+        assert not im.getexif()
+        assert im.size == (60, 90)
+        assert "comment" not in im.info
+    assert b"PhoneMaker" not in stored and b"secret note" not in stored
+
+
 def test_page_uses_srcset_sizes_dimensions_and_lazy_loading(client):
     first = make_article(image=make_photo(), image_alt_ar="وصف أول")
     make_article(image=make_photo(), image_alt_ar="وصف ثان")
