@@ -3,6 +3,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,12 +53,15 @@ class SubmissionFilter(django_filters.FilterSet):
         fields = ["q", "status", "kind", "ministry", "topic", "overdue"]
 
     def search(self, queryset, name, value):
+        """Every word must appear in the normalised text; input shaped like a reference
+        also finds that item (an 8-letter word or phone number may look like one)."""
+        words = Q()
+        for term in search_terms(value):
+            words &= Q(search_text__contains=term)
         reference = normalize_reference(value)
         if reference:
-            return queryset.filter(reference=reference)
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+            return queryset.filter(Q(reference=reference) | words)
+        return queryset.filter(words)
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:

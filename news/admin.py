@@ -94,7 +94,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
         for article in queryset:
             article.status = status
             fields = ["status", "updated_at"]
-            if publish_now:
+            if publish_now and not article.is_public:
+                # Only what is not out yet gets today's date: published news keeps its
+                # place in the lists and archives.
                 article.publish_at = timezone.now()
                 fields.append("publish_at")
             article.save(update_fields=fields)

@@ -6,13 +6,14 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from news import cache as news_cache
 from news.images import (
     delete_files,
     make_renditions,
@@ -218,7 +219,10 @@ class Article(models.Model):
         stale = rendition_names(self.renditions or {}) + ([previous] if previous else [])
         self.renditions = make_renditions(current, self.pk) if current else {}
         Article.objects.filter(pk=self.pk).update(renditions=self.renditions)
-        delete_files(stale)
+        # Old files go, and pages change, only once the new renditions are committed: a
+        # rollback keeps the old row and its files, and no page is cached half-way.
+        transaction.on_commit(lambda: delete_files(stale))
+        transaction.on_commit(news_cache.bump)
 
     def delete_files(self) -> None:
         delete_files([*rendition_names(self.renditions or {}), self.image.name or ""])

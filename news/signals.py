@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -11,7 +12,9 @@ from portal.models import Ministry
 @receiver([post_save, post_delete], sender=Ministry)  # names appear in filters and pages
 @receiver(m2m_changed, sender=Article.ministries.through)
 def show_changes_at_once(**kwargs) -> None:
-    news_cache.bump()
+    # After the commit: a page rendered between save and commit would otherwise be cached
+    # under the new version with the old row.
+    transaction.on_commit(news_cache.bump)
 
 
 @receiver(post_delete, sender=Article)

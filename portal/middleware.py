@@ -23,8 +23,9 @@ class SecurityHeadersMiddleware:
         return response
 
 
-# The staff area: the admin and the staff pages. Signing in and out stays reachable.
-STAFF_AREA = re.compile(r"^/(admin/|(ar|en)/staff/)")
+# The staff area: the admin, the staff pages, and the other pages only staff may open
+# (feedback attachments, news previews). Signing in and out stays reachable.
+STAFF_AREA = re.compile(r"^/(admin/|(ar|en)/(staff/|feedback/attachments/|news/preview/))")
 OPEN_IN_STAFF_AREA = {"/admin/login/", "/admin/logout/"}
 
 

@@ -530,3 +530,17 @@ def test_chart_runs_right_to_left_in_arabic():
     assert ltr["bars"][0]["height"] == 0
     empty = bar_chart([stats.WeekRow(start=w.start, count=0) for w in weeks], rtl=False)
     assert all(bar["height"] == 0 for bar in empty["bars"])
+
+
+@pytest.mark.django_db
+def test_managers_cannot_search_the_citizens_texts(client_as, manager, moderator):
+    item = make_submission(body="My neighbour Ahmed Salim blocks the road.")
+    found = client_as(manager).get("/en/staff/export.csv", {"q": "salim"})
+    assert found.status_code == 200
+    assert item.reference in b"".join(found.streaming_content).decode()  # q is ignored
+    nothing = client_as(manager).get("/en/staff/export.csv", {"q": "zzzz"})
+    assert item.reference in b"".join(nothing.streaming_content).decode()
+    assert 'name="q"' not in client_as(manager).get("/en/staff/").content.decode()
+    # Those who may open items do search.
+    searched = client_as(moderator).get("/en/staff/export.csv", {"q": "zzzz"})
+    assert item.reference not in b"".join(searched.streaming_content).decode()

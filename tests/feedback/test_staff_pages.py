@@ -466,8 +466,29 @@ def test_the_inbox_starts_with_what_waits_for_an_answer(client_as, officer_a, to
 
 
 @pytest.mark.django_db
-def test_staff_pages_ask_for_the_second_factor(client_as, moderator, settings):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ar/staff/",
+        "/ar/staff/queue/",
+        "/en/staff/export.csv",
+        "/ar/feedback/attachments/1/",  # files only staff may download
+        "/en/news/preview/1/",  # drafts only editors may read
+        "/admin/",
+    ],
+)
+def test_staff_pages_ask_for_the_second_factor(client_as, moderator, settings, path):
     settings.STAFF_2FA_REQUIRED = True
-    response = client_as(moderator).get("/ar/staff/queue/")
+    response = client_as(moderator).get(path)
     assert response.status_code == 302
-    assert "/ar/account/two-factor/setup/" in response["Location"]
+    assert "/account/two-factor/setup/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_words_that_look_like_a_reference_are_still_searched(client_as, moderator):
+    item = make_submission(body="Refund of late payments for the water bill.")
+    staff = client_as(moderator)
+    page = staff.get("/en/staff/inbox/", {"q": "payments", "status": ""}).content.decode()
+    assert f"/staff/items/{item.reference}/" in page
+    page = staff.get("/en/staff/inbox/", {"q": item.reference.lower(), "status": ""})
+    assert f"/staff/items/{item.reference}/" in page.content.decode()

@@ -106,7 +106,9 @@ def test_admin_search_ignores_diacritics_and_matches_slugs(client_as, editor):
         assert [a.slug for a in result] == ["media-forum"], query
 
 
-def test_publish_now_and_unpublish_actions(client, client_as, editor):
+def test_publish_now_and_unpublish_actions(
+    django_capture_on_commit_callbacks, client, client_as, editor
+):
     later = make_article(
         title_en="Later",
         status=Article.Status.DRAFT,
@@ -114,16 +116,18 @@ def test_publish_now_and_unpublish_actions(client, client_as, editor):
     )
     editor_client = client_as(editor)
     assert "Later" not in client.get("/en/news/").content.decode()
-    editor_client.post(
-        "/admin/news/article/",
-        {"action": "publish_now", "_selected_action": [later.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            "/admin/news/article/",
+            {"action": "publish_now", "_selected_action": [later.pk]},
+        )
     later.refresh_from_db()
     assert later.is_public
     assert "Later" in client.get("/en/news/").content.decode()
-    editor_client.post(
-        "/admin/news/article/", {"action": "unpublish", "_selected_action": [later.pk]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            "/admin/news/article/", {"action": "unpublish", "_selected_action": [later.pk]}
+        )
     later.refresh_from_db()
     assert later.status == Article.Status.DRAFT
     assert "Later" not in client.get("/en/news/").content.decode()
@@ -134,3 +138,16 @@ def test_admin_uses_tabs_for_both_languages(client_as, editor):
     assert 'name="title_ar"' in content and 'name="title_en"' in content
     assert "vendor/jquery-ui/jquery-ui.min.js" in content
     assert "tabbed_translation_fields.js" in content
+
+
+def test_publish_now_keeps_the_date_of_news_already_out(
+    django_capture_on_commit_callbacks, client_as, editor
+):
+    old = make_article(title_en="Old news", publish_at=timezone.now() - datetime.timedelta(days=30))
+    published_at = old.publish_at
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(editor).post(
+            "/admin/news/article/", {"action": "publish_now", "_selected_action": [old.pk]}
+        )
+    old.refresh_from_db()
+    assert old.publish_at == published_at

@@ -59,31 +59,35 @@ def test_pages_are_cached_per_language(client, article):
     assert 'lang="en"' in english.content.decode()
 
 
-def test_editing_an_article_shows_at_once(client, article):
+def test_editing_an_article_shows_at_once(django_capture_on_commit_callbacks, client, article):
     url = f"/en/news/{article.slug}/"
     assert "Communication forum" in client.get(url).content.decode()
     assert "Communication forum" in client.get("/en/news/").content.decode()
     article.title_en = "Renamed forum"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert "Renamed forum" in client.get(url).content.decode()
     assert "Renamed forum" in client.get("/en/news/").content.decode()
 
 
-def test_publishing_and_unpublishing_show_at_once(client):
+def test_publishing_and_unpublishing_show_at_once(django_capture_on_commit_callbacks, client):
     draft = make_article(title_en="Soon public", status=Article.Status.DRAFT)
     assert "Soon public" not in client.get("/en/news/").content.decode()
     draft.status = Article.Status.PUBLISHED
-    draft.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save()
     assert "Soon public" in client.get("/en/news/").content.decode()
-    draft.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.delete()
     assert "Soon public" not in client.get("/en/news/").content.decode()
 
 
-def test_category_rename_shows_at_once(client, article):
+def test_category_rename_shows_at_once(django_capture_on_commit_callbacks, client, article):
     assert client.get("/en/news/").status_code == 200
     category = article.category
     category.name_en = "Renamed category"
-    category.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()
     assert "Renamed category" in client.get("/en/news/").content.decode()
 
 
@@ -118,3 +122,18 @@ def test_unknown_category_is_not_cached_as_a_page(client):
     make_category(slug="known")
     assert client.get("/en/news/category/unknown/").status_code == 404
     assert client.get("/en/news/category/known/").status_code == 200
+
+
+def test_pages_change_only_after_the_commit(django_capture_on_commit_callbacks, article):
+    """A page rendered between the save and the commit must not be cached as the new one."""
+    from news import cache as news_cache
+
+    before = news_cache.version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        article.title_en = "Renamed"
+        article.save()
+        assert news_cache.version() == before
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert news_cache.version() != before

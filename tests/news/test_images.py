@@ -75,21 +75,23 @@ def test_small_photo_is_not_enlarged():
     assert [width for width, _name in article.renditions["webp"]] == [400]
 
 
-def test_renditions_follow_a_new_photo_and_old_files_go():
+def test_renditions_follow_a_new_photo_and_old_files_go(django_capture_on_commit_callbacks):
     article = make_article(image=make_photo(name="first.jpg"), image_alt_ar="وصف")
     old = [name for _w, name in article.renditions["jpeg"]] + [article.image.name]
     article.image = make_photo(name="second.png", fmt="PNG", color=(200, 10, 10))
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert "second" in article.renditions["jpeg"][0][1]
     assert not any(default_storage.exists(name) for name in old)
     assert default_storage.exists(article.renditions["share"])
 
 
-def test_removing_the_photo_removes_its_renditions():
+def test_removing_the_photo_removes_its_renditions(django_capture_on_commit_callbacks):
     article = make_article(image=make_photo(), image_alt_ar="وصف")
     names = [name for _w, name in article.renditions["webp"]]
     article.image = None
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert article.renditions == {}
     assert not any(default_storage.exists(name) for name in names)
 
