@@ -382,6 +382,22 @@ class SubmissionEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Submission events are an audit trail and cannot be deleted.")
 
+    def internals_visible_to(self, viewer) -> bool:
+        """Whether ``viewer`` may read this event's internal note and author.
+
+        An item re-routed from ministry A to B keeps its history; B's officers see what
+        moderators and their own ministry wrote, not the notes and names of A's staff.
+        (Needs ``actor__staff_profile`` loaded to stay one query for a whole timeline.)
+        """
+        if viewer.is_superuser or roles.has_role(viewer, roles.MODERATORS) or self.actor is None:
+            return True
+        author = getattr(self.actor, "staff_profile", None)
+        author_ministry = author.ministry_id if author else None
+        viewer_profile = getattr(viewer, "staff_profile", None)
+        return author_ministry is None or (
+            viewer_profile is not None and author_ministry == viewer_profile.ministry_id
+        )
+
 
 class PublicHoliday(models.Model):
     """A day without work, skipped when due dates are counted in working days."""

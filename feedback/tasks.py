@@ -30,7 +30,7 @@ def send_confirmation(submission_id: int) -> None:
         }
         subject = render_to_string("feedback/email/confirmation_subject.txt", context)
         body = render_to_string("feedback/email/confirmation.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [submission.email])
+    send_with_retries(subject, body, [submission.email])
 
 
 def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:

@@ -112,7 +112,7 @@ def _get(request: HttpRequest, reference: str) -> Submission:
         .select_related("topic", "ministry", "suggested_ministry", "duplicate_of")
         .prefetch_related(
             "attachments",
-            Prefetch("events", SubmissionEvent.objects.select_related("actor")),
+            Prefetch("events", SubmissionEvent.objects.select_related("actor__staff_profile")),
             Prefetch(
                 "duplicates",
                 Submission.objects.visible_to(request.user).only("reference", "duplicate_of"),
@@ -137,7 +137,10 @@ def _render_item(
         "feedback/staff/item.html",
         {
             "submission": submission,
-            "events": list(submission.events.all()),
+            "events": [
+                (event, event.internals_visible_to(request.user))
+                for event in submission.events.all()
+            ],
             "attachments": list(submission.attachments.all()),
             "duplicates": list(submission.duplicates.all()),
             "action_forms": forms,

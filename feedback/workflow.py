@@ -227,6 +227,7 @@ def transition(
     internal_note: str = "",
     public_message: str = "",
     apply: Callable[[Submission], list[str]] | None = None,
+    lock_also: int | None = None,
 ) -> SubmissionEvent:
     """The one function that changes a submission's state.
 
@@ -235,7 +236,9 @@ def transition(
     other fields (it returns their names), saves, writes the audit row and schedules the
     notifications on commit. ``expected_status`` is the status the actor saw: if the item
     moved meanwhile (another moderator was faster), ``AlreadyHandled`` is raised. Any error
-    leaves the item and its history as they were.
+    leaves the item and its history as they were. ``lock_also`` names a second item the
+    change depends on (a merge's original); both rows are locked in primary-key order, so
+    two staff merging two items into each other cannot deadlock or both succeed.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -243,12 +246,14 @@ def transition(
     with transaction.atomic():
         # Lock first, then check: two staff acting at once are serialised here, and the
         # second one sees the state the first one left.
-        submission = (
-            Submission.objects.visible_to(actor)
+        locked = {
+            row.pk: row
+            for row in Submission.objects.visible_to(actor)
             .select_for_update()
-            .filter(pk=submission_id)
-            .first()
-        )
+            .filter(pk__in={submission_id, lock_also or submission_id})
+            .order_by("pk")
+        }
+        submission = locked.get(submission_id)
         if submission is None:
             raise Submission.DoesNotExist
         if expected_status and submission.status != expected_status:
@@ -401,11 +406,16 @@ def merge(
     """Mark an item as a duplicate of ``original`` (which the actor can see)."""
     if original is None or original.pk == submission.pk:
         raise InvalidInput(_("Choose another request as the original."))
-    if original.status == S.DUPLICATE:
-        raise InvalidInput(_("The original is itself a duplicate: merge into its original."))
 
     def apply(item: Submission) -> list[str]:
-        item.duplicate_of = original
+        # Checked on the locked row: another moderator may have merged or rejected the
+        # original a moment ago.
+        current = Submission.objects.get(pk=original.pk)
+        if current.status == S.DUPLICATE:
+            raise InvalidInput(_("The original is itself a duplicate: merge into its original."))
+        if current.status == S.REJECTED:
+            raise InvalidInput(_("The original was not accepted: choose another request."))
+        item.duplicate_of = current
         return ["duplicate_of"]
 
     return transition(
@@ -416,6 +426,7 @@ def merge(
         internal_note=internal_note,
         public_message=public_message,
         apply=apply,
+        lock_also=original.pk,
     )
 
 

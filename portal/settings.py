@@ -316,7 +316,9 @@ FEEDBACK_WEEKEND = (4, 5)
 # --- Feedback workflow ---
 # Notification mails: tries per mail (the task retries a failing server before giving up)
 # and the pause between tries, growing with each try.
-FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3)
+# One try when tasks run inside the request (immediate backend): a dead mail server must
+# not hold a citizen's or a moderator's page for the retries.
+FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3 if TASKS_BACKEND == "database" else 1)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
 
 # --- Feedback staff dashboard ---

@@ -48,7 +48,8 @@ def save_staff_account(
         validate_password(password, user)
         user.set_password(password)
     user.is_staff = True
-    user.is_active = True
+    if created:
+        user.is_active = True  # an existing account someone disabled stays disabled
     user.save()
 
     role_groups = Group.objects.filter(name__in=ROLE_GROUPS.values())

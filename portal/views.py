@@ -1,5 +1,6 @@
 import io
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -97,6 +98,10 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url("admin:index")
 
 
+def _with_next(view_name: str, request: HttpRequest) -> str:
+    return f"{resolve_url(view_name)}?{urlencode({'next': _next_url(request)})}"
+
+
 @never_cache
 @login_required(login_url="admin:login")
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -104,7 +109,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         # A second device needs the first one: a stolen password alone must not enrol one.
-        return redirect(f"{resolve_url('portal:two_factor_verify')}?next={_next_url(request)}")
+        return redirect(_with_next("portal:two_factor_verify", request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -137,7 +142,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
     if not devices:
-        return redirect(f"{resolve_url('portal:two_factor_setup')}?next={_next_url(request)}")
+        return redirect(_with_next("portal:two_factor_setup", request))
     form = OneTimeCodeForm(request.POST or None, devices=devices)
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)

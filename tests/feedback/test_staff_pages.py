@@ -492,3 +492,24 @@ def test_words_that_look_like_a_reference_are_still_searched(client_as, moderato
     assert f"/staff/items/{item.reference}/" in page
     page = staff.get("/en/staff/inbox/", {"q": item.reference.lower(), "status": ""})
     assert f"/staff/items/{item.reference}/" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_a_reroute_the_new_ministry_does_not_read_the_old_ones_notes(
+    client_as, moderator, officer_a, officer_b, ministry_a, ministry_b
+):
+    from feedback import workflow
+
+    item = make_submission(topic=make_topic(ministry=ministry_a))
+    workflow.route(item, actor=moderator, ministry=ministry_a, internal_note="MODERATOR-NOTE")
+    workflow.acknowledge(item, actor=officer_a, internal_note="SECRET-A-NOTE")
+    workflow.reroute(
+        item, actor=moderator, ministry=ministry_b, public_message="Another ministry answers this."
+    )
+    page = client_as(officer_b).get(f"/en/staff/items/{item.reference}/").content.decode()
+    assert "SECRET-A-NOTE" not in page
+    assert "officer_a" not in page
+    assert "staff of another ministry" in page
+    assert "MODERATOR-NOTE" in page  # the centre's notes travel with the item
+    moderator_page = client_as(moderator).get(f"/en/staff/items/{item.reference}/")
+    assert "SECRET-A-NOTE" in moderator_page.content.decode()

@@ -249,3 +249,56 @@ def test_deleting_a_whole_submission_still_removes_its_history(topic, moderator,
     workflow.route(submission, actor=moderator, ministry=ministry_a)
     submission.delete()
     assert SubmissionEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_merging_into_a_rejected_or_duplicate_original_is_refused(topic, moderator):
+    item = make_submission(topic=topic)
+    rejected = in_state(S.REJECTED, topic)
+    with translation.override("en"), pytest.raises(workflow.InvalidInput, match="not accepted"):
+        workflow.merge(item, actor=moderator, original=rejected)
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+    assert item.duplicate_of is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_merging_two_items_into_each_other():
+    """Both rows are locked in one order: one merge wins, the other is refused."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; row locks are tested on PostgreSQL (CI).")
+    from django.contrib.auth.models import Group
+
+    from portal import roles
+    from tests.conftest import make_staff
+    from tests.factories import make_topic
+
+    Group.objects.get_or_create(name=roles.MODERATORS)
+    first, second = make_staff("mod1", roles.MODERATORS), make_staff("mod2", roles.MODERATORS)
+    topic = make_topic()
+    a, b = make_submission(topic=topic), make_submission(topic=topic)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def merge(user, item, original):
+        try:
+            barrier.wait(timeout=10)
+            workflow.merge(item, actor=user, original=original, expected_status="submitted")
+            outcomes.append("done")
+        except (workflow.AlreadyHandled, workflow.InvalidInput, workflow.NotAllowed):
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=merge, args=(first, a, b)),
+        threading.Thread(target=merge, args=(second, b, a)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["done", "refused"]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert sorted([a.status, b.status]) == [S.DUPLICATE, S.SUBMITTED]
