@@ -23,6 +23,7 @@ from feedback import workflow
 from feedback.filters import SubmissionFilter
 from feedback.forms_staff import ACTION_LABELS, FORMS, BulkForm
 from feedback.models import Submission, SubmissionEvent
+from feedback.references import normalize_reference
 from portal import roles
 
 PAGE_SIZE = 25
@@ -118,7 +119,8 @@ def _get(request: HttpRequest, reference: str) -> Submission:
                 Submission.objects.visible_to(request.user).only("reference", "duplicate_of"),
             ),
         ),
-        reference=reference,
+        # A reference typed by hand (lower case, no dashes) finds its item too.
+        reference=normalize_reference(reference) or reference,
     )
 
 

@@ -513,3 +513,10 @@ def test_after_a_reroute_the_new_ministry_does_not_read_the_old_ones_notes(
     assert "MODERATOR-NOTE" in page  # the centre's notes travel with the item
     moderator_page = client_as(moderator).get(f"/en/staff/items/{item.reference}/")
     assert "SECRET-A-NOTE" in moderator_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_item_opens_from_a_reference_typed_by_hand(client_as, moderator):
+    item = make_submission()
+    typed = item.reference.lower().replace("-", "")
+    assert client_as(moderator).get(f"/en/staff/items/{typed}/").status_code == 200
