@@ -6,6 +6,7 @@ not contain per-request values (CSRF token, CSP nonce).
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -22,6 +23,8 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from news import cache as news_cache
+
+logger = logging.getLogger(__name__)
 
 BROWSER_MAX_AGE = 60  # seconds a browser or proxy may reuse a page without asking
 
@@ -46,9 +49,15 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         digest = hashlib.sha256(
             f"{request.get_host()}|{request.get_full_path()}".encode()
         ).hexdigest()
-        key = f"news:page:{news_cache.version()}:{get_language()}:{digest}"
-        timeout = news_cache.page_timeout()
-        entry = news_cache.cache.get(key)
+        try:
+            key = f"news:page:{news_cache.version()}:{get_language()}:{digest}"
+            timeout = news_cache.page_timeout()
+            entry = news_cache.cache.get(key)
+        except Exception:  # the cache is optional: render the page without it
+            logger.warning("cache unavailable; public page not cached", exc_info=True)
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         state = "hit"
         if entry is None:
             state = "miss"
@@ -64,7 +73,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 "last_modified": int(time.time()),
             }
             if timeout > 0:
-                news_cache.cache.set(key, entry, timeout)
+                try:
+                    news_cache.cache.set(key, entry, timeout)
+                except Exception:
+                    logger.warning("cache unavailable; public page not stored", exc_info=True)
         response = get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"]
         ) or HttpResponse(entry["content"], content_type=entry["content_type"])

@@ -67,8 +67,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quick", action="store_true", help="A few seconds per page.")
         parser.add_argument("--port", type=int, default=8005)
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=4)
+        parser.add_argument("--connections", type=int, default=4)
         parser.add_argument("--duration", type=int, default=None, help="Seconds per page.")
         parser.add_argument("--output", default=None, help="Folder of the .md and .json.")
         parser.add_argument("--seed-seconds", type=float, default=None)
