@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client
@@ -84,10 +85,9 @@ class Command(BaseCommand):
 
         pages = self.pages()
         cookies = {"moderator": self.session("moderator"), "officer": self.session("officer")}
-        self.stdout.write("Counting queries and page sizes in-process ...")
-        for page in pages:
-            page.result.update(self.profile(page))
-
+        # From a cold cache: the first request of each page shows what filling it costs.
+        cache.clear()
+        load_before = os.getloadavg()
         server = self.start_gunicorn(options["port"], options["workers"], base_url)
         try:
             csrf_cookie, csrf_token = self.csrf(base_url + "/ar/feedback/new/")
@@ -113,12 +113,16 @@ class Command(BaseCommand):
                     f"errors {page.result['errors']}"
                 )
             memory = self.worker_memory(server.pid)
+            load_after = os.getloadavg()
         finally:
             server.send_signal(signal.SIGTERM)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+        self.stdout.write("Counting queries and page sizes in-process ...")
+        for page in pages:
+            page.result.update(self.profile(page))
         floor = pages[0].result["rps"] or 1
         for page in pages:
             page.result["ratio_to_healthz"] = round(page.result["rps"] / floor, 3)
@@ -137,6 +141,9 @@ class Command(BaseCommand):
                 "debug": settings.DEBUG,
                 "staff_2fa_required": settings.STAFF_2FA_REQUIRED,
                 "seed_seconds": options["seed_seconds"],
+                # Anything else running on the machine shows here (1, 5, 15 minutes).
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in load_after],
             },
             "dataset": {
                 "submissions": Submission.objects.count(),
@@ -437,7 +444,9 @@ class Command(BaseCommand):
             f"{s['seconds_per_page']} s per page, on the same machine (it competes for the "
             "2 cores with gunicorn and PostgreSQL)",
             f"- DEBUG {s['debug']}, STAFF_2FA_REQUIRED {s['staff_2fa_required']}; seeding took "
-            f"{s['seed_seconds'] or '?'} s",
+            f"{s['seed_seconds'] or '?'} s (0-2 s: the data was already there)",
+            f"- Load average before the run {s['load_average_before']}, after "
+            f"{s['load_average_after']} (other work on the machine lowers every figure)",
             f"- Dataset: {d['submissions']:,} submissions, {d['submission_events']:,} audit "
             f"rows, {d['articles']:,} articles",
             "",
