@@ -443,8 +443,9 @@ class Command(BaseCommand):
             f"- {m['wrk']}: {s['wrk_threads']} threads, {s['wrk_connections']} connections, "
             f"{s['seconds_per_page']} s per page, on the same machine (it competes for the "
             "2 cores with gunicorn and PostgreSQL)",
-            f"- DEBUG {s['debug']}, STAFF_2FA_REQUIRED {s['staff_2fa_required']}; seeding took "
-            f"{s['seed_seconds'] or '?'} s (0-2 s: the data was already there)",
+            f"- DEBUG {s['debug']}, STAFF_2FA_REQUIRED {s['staff_2fa_required']}; the seeding "
+            f"step of this run took {s['seed_seconds'] or '?'} s (a few seconds when the data "
+            "is already there)",
             f"- Load average before the run {s['load_average_before']}, after "
             f"{s['load_average_after']} (other work on the machine lowers every figure)",
             f"- Dataset: {d['submissions']:,} submissions, {d['submission_events']:,} audit "
