@@ -14,7 +14,7 @@ MO := locale/ar/LC_MESSAGES/django.mo
 PO := locale/ar/LC_MESSAGES/django.po
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps gettext-tools chromium demo collectstatic clean help
+	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick wrk
 
 help:
 	@echo "make run        set up everything and serve http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-fast  the suite without the browser tests"
 	@echo "make lint       ruff check and format check"
 	@echo "make messages   update locale/ar/LC_MESSAGES/django.po from the code"
+	@echo "make bench      1,000,000 submissions, gunicorn + wrk, writes docs/benchmarks.md (ARGS=--quick: small)"
 
 # A stamp, not .venv/bin/python: a failed `venv` (no python3-venv) may leave that behind.
 $(VENV)/.created:
@@ -60,6 +61,8 @@ gettext-tools:  # msgfmt compiles the translations
 	$(call ensure,msgfmt,gettext)
 chromium:  # the browser tests drive Debian's chromium, never a downloaded browser
 	$(call ensure,/usr/bin/chromium,chromium)
+wrk:  # the load tool of `make bench`
+	$(call ensure,wrk,wrk)
 system-deps: gettext-tools chromium
 
 translations: $(MO)
@@ -102,3 +105,11 @@ collectstatic: setup
 
 clean:
 	rm -rf $(VENV) staticfiles tests/screenshots $(MO) *.egg-info
+
+# The benchmark (not part of `make test`): see docs/benchmarks.md. Runs on DATABASE_URL
+# (PostgreSQL for the real figures); ARGS=--quick runs a small dataset for a few seconds.
+bench: setup wrk
+	.ci/bench $(ARGS)
+
+bench-quick: setup wrk
+	.ci/bench --quick $(ARGS)

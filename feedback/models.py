@@ -234,6 +234,14 @@ class Submission(models.Model):
             models.Index(fields=["ministry", "status"], name="submission_ministry_status"),
             # Overdue lists and the overdue digest: open items by due date.
             models.Index(fields=["status", "due_at"], name="submission_status_due"),
+            # The admin list and the dashboard's weekly volumes: every item, newest first
+            # (ORDER BY created_at DESC, id DESC LIMIT 100; MIN/MAX(created_at)).
+            models.Index(fields=["-created_at", "-id"], name="submission_created"),
+            # An officer's admin list: one ministry's items, newest first
+            # (WHERE ministry_id = %s ORDER BY created_at DESC, id DESC LIMIT 100).
+            models.Index(
+                fields=["ministry", "-created_at", "-id"], name="submission_ministry_created"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

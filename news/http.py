@@ -6,6 +6,7 @@ not contain per-request values (CSRF token, CSP nonce).
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -22,6 +23,8 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from news import cache as news_cache
+
+logger = logging.getLogger(__name__)
 
 BROWSER_MAX_AGE = 60  # seconds a browser or proxy may reuse a page without asking
 
@@ -46,12 +49,32 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         digest = hashlib.sha256(
             f"{request.get_host()}|{request.get_full_path()}".encode()
         ).hexdigest()
-        key = f"news:page:{news_cache.version()}:{get_language()}:{digest}"
-        timeout = news_cache.page_timeout()
-        entry = news_cache.cache.get(key)
+        # One round trip on a hit: the page and the current version together. A page is
+        # valid while its version is current and it has not passed its own expiry (never
+        # later than the next scheduled article, see news/cache.py).
+        key = f"news:page:{get_language()}:{digest}"
+        try:
+            found = news_cache.cache.get_many([news_cache.VERSION_KEY, key])
+            version = found.get(news_cache.VERSION_KEY) or news_cache.version()
+            entry = found.get(key)
+        except Exception:  # the cache is optional: render the page without it
+            logger.warning("cache unavailable; public page not cached", exc_info=True)
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        now = time.time()
+        if entry is not None and (entry.get("version") != version or entry["expires"] <= now):
+            entry = None
+        timeout = int(entry["expires"] - now) if entry else 0
         state = "hit"
         if entry is None:
             state = "miss"
+            # Before rendering: an article that falls due meanwhile must end this copy.
+            try:
+                timeout = news_cache.page_timeout()
+            except Exception:
+                logger.warning("cache unavailable; public page not stored", exc_info=True)
+                timeout = 0
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
@@ -61,10 +84,15 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 "content": response.content,
                 "content_type": response["Content-Type"],
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
-                "last_modified": int(time.time()),
+                "last_modified": int(now),
+                "version": version,
+                "expires": now + timeout,
             }
             if timeout > 0:
-                news_cache.cache.set(key, entry, timeout)
+                try:
+                    news_cache.cache.set(key, entry, timeout)
+                except Exception:
+                    logger.warning("cache unavailable; public page not stored", exc_info=True)
         response = get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"]
         ) or HttpResponse(entry["content"], content_type=entry["content_type"])

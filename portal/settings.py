@@ -325,3 +325,8 @@ FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
 # or one ministry). 0 computes them on every visit.
 FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)
+
+# --- Performance (make bench, issue 6) --------------------------------------------------
+# Django's Redis backend with one client per connection pool (see portal/cache.py).
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"

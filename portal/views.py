@@ -16,11 +16,16 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from news.http import public_page
 from portal.forms import OneTimeCodeForm
 from portal.models import Ministry
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
+    # Shared-cached like the news pages: what changes on it is the news (featured and
+    # latest), and any change to articles, categories or ministries replaces the cache
+    # version (news/cache.py). Without the cache it ran at a tenth of /healthz.
     return render(request, "portal/home.html")
 
 

@@ -15,7 +15,7 @@ BUDGET = {
     "detail": 5,
     "category": 5,
     "archive": 4,
-    "home": 3,
+    "home": 4,  # cold cache: 3 + the next-due check of the shared page cache
     "feed": 2,
     "sitemap": 3,
 }
