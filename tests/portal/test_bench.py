@@ -128,7 +128,7 @@ def test_estimated_count_uses_the_planner_estimate_on_a_big_table(monkeypatch):
 
 @pytest.mark.django_db
 def test_home_is_served_from_the_shared_cache_and_follows_the_news(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     make_article(title_ar="خبر أول", title_en="First story")
     first = client.get("/ar/")
@@ -138,7 +138,8 @@ def test_home_is_served_from_the_shared_cache_and_follows_the_news(
     assert again["X-News-Cache"] == "hit"
     assert again.content == first.content
     # A new article replaces the cache version: the home page shows it at once.
-    make_article(title_ar="خبر جديد عن المياه", title_en="Water news")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title_ar="خبر جديد عن المياه", title_en="Water news")
     assert "خبر جديد عن المياه" in client.get("/ar/").content.decode()
 
 
