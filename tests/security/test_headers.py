@@ -57,7 +57,7 @@ EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 def assert_protective_headers(response, *, secure: bool = True) -> None:
     csp = response["Content-Security-Policy"]
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in csp.split(";") if part.strip()
     )
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
