@@ -42,7 +42,7 @@ def watch_csp(page) -> list[str]:
 
 
 def test_the_strict_csp_blocks_nothing_the_pages_need(site, new_page):
-    server, item, moderator = site
+    server, item, _moderator = site
     admin = User.objects.create_superuser("root", "root@staff.example", "x")
     public = new_page(viewport=DESKTOP)
     violations = watch_csp(public)
