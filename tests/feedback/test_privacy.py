@@ -141,6 +141,7 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     moderator,
     officer_a,
     officer_b,
+    admin_user,
     django_capture_on_commit_callbacks,
 ):
     item = finished(topic, ministry_a, days_ago=2, status="answered")
@@ -162,6 +163,8 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     assert "Deletion of personal data requested" in page  # a public event
     assert client.post(erase_url, {"confirm": "on"}).status_code == 302  # twice: no change
     assert item.events.filter(kind="erasure_requested").count() == 1
+    admin_page = client_as(admin_user).get(f"/admin/feedback/submission/{item.pk}/change/")
+    assert "تاريخ طلب الحذف" in admin_page.content.decode()  # "deletion requested at"
 
     # Queued for moderators: the filter and the badge; officers cannot erase.
     queue = client_as(moderator).get("/en/staff/inbox/?erasure_requested=on").content.decode()
