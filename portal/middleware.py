@@ -1,8 +1,9 @@
 import re
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
@@ -51,4 +52,23 @@ class StaffTwoFactorMiddleware:
             step = "verify" if user_has_device(request.user) else "setup"
             target = reverse(f"portal:two_factor_{step}")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+# --- Security: odd input ---
+class RejectNullBytesMiddleware:
+    """A NUL byte in the address or the query string is a 400, before any view runs.
+
+    PostgreSQL refuses NUL in text ("cannot contain NUL (0x00) bytes"), so a made-up
+    ``/staff/items/%00/`` or an admin filter ``?status__exact=%00`` would otherwise be a
+    500. Form fields already refuse NUL (Django's ProhibitNullCharactersValidator); this
+    covers what reaches a query without a form: URL parts and GET parameters.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("NUL byte in the request address")
         return self.get_response(request)

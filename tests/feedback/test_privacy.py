@@ -186,7 +186,7 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     moderator_client = client_as(moderator)
     download = moderator_client.get(f"/en/feedback/attachments/{attachment.pk}/")
     assert download.status_code == 200
-    download.close()
+    b"".join(download.streaming_content)  # read to the end: the test client closes it
     response = moderator_client.post(act_url, {"erase-expected_status": "answered"})
     assert response.status_code == 400  # not confirmed
     with django_capture_on_commit_callbacks(execute=True):

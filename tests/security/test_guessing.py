@@ -80,7 +80,7 @@ def test_attachment_urls_open_only_for_those_who_see_the_request(
     for user in (moderator, officer_a):  # the control: those who may, can
         response = client_as(user).get(url)
         assert response.status_code == 200
-        response.close()
+        b"".join(response.streaming_content)  # read to the end: the test client closes it
     browser = client_as(request.getfixturevalue(persona)) if persona else Client()
     response = browser.get(url)
     if persona is None:

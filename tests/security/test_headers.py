@@ -135,7 +135,7 @@ def test_an_attachment_download_is_sandboxed(client_as, moderator, item):
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
+    b"".join(response.streaming_content)  # read to the end: the test client closes it
 
 
 @pytest.mark.django_db
