@@ -252,3 +252,41 @@ def test_no_personal_data_in_the_logs_of_a_submission_and_a_transition(
     assert item.reference in logged  # the log does say what happened, by reference
     for secret in (NAME, EMAIL, PHONE, "+968", "Pharmacy closed", "Room 12", "naming the citizen"):
         assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_the_deletion_queue_query_count_does_not_grow(
+    client_as, moderator, topic, django_assert_max_num_queries
+):
+    staff = client_as(moderator)
+    url = "/en/staff/inbox/?erasure_requested=on"
+    for _ in range(5):
+        workflow.request_erasure(make_submission(topic=topic))
+    with django_assert_max_num_queries(20) as few:
+        assert staff.get(url).content.decode().count("Deletion requested<") == 5
+    assert few.captured_queries
+    for _ in range(20):
+        workflow.request_erasure(make_submission(topic=topic))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff.get(url).content.decode().count("Deletion requested<") == 25
+    print(f"deletion queue: {len(few.captured_queries)} queries")  # for the report
+
+
+@pytest.mark.django_db
+def test_the_purge_query_count_is_constant_per_item(
+    topic, ministry_a, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    counts = {}
+    for due in (1, 3, 6):
+        for _ in range(due):
+            finished(topic, ministry_a, days_ago=400)
+        with django_capture_on_commit_callbacks(execute=True):
+            with django_assert_max_num_queries(60) as queries:
+                assert purge_personal_data() == due
+        counts[due] = len(queries.captured_queries)
+    per_item = (counts[3] - counts[1]) / 2
+    # One select of the due keys, then the same few statements per item (lock, files,
+    # delete attachments, update, audit row): linear, and small.
+    assert counts[6] == counts[1] + 5 * per_item
+    assert per_item <= 8
+    print(f"purge: {per_item:.0f} queries per item")  # for the report
