@@ -280,9 +280,11 @@ def test_the_purge_query_count_is_constant_per_item(
     for due in (1, 3, 6):
         for _ in range(due):
             finished(topic, ministry_a, days_ago=400)
-        with django_capture_on_commit_callbacks(execute=True):
-            with django_assert_max_num_queries(60) as queries:
-                assert purge_personal_data() == due
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            django_assert_max_num_queries(60) as queries,
+        ):
+            assert purge_personal_data() == due
         counts[due] = len(queries.captured_queries)
     per_item = (counts[3] - counts[1]) / 2
     # One select of the due keys, then the same few statements per item (lock, files,
