@@ -128,6 +128,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         "rating",
         "rating_comment",
         "rated_at",
+        # Privacy: the citizen's deletion request and the erasure (staff pages do both).
+        "erasure_requested_at",
+        "personal_data_erased_at",
     ]
     fields = readonly_fields
 

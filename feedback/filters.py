@@ -35,6 +35,11 @@ class SubmissionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    erasure_requested = django_filters.BooleanFilter(
+        label=_("Deletion of personal data requested"),
+        method="filter_erasure_requested",
+        widget=forms.CheckboxInput,
+    )
     received_from = django_filters.DateFilter(
         label=_("Received from"),
         field_name="created_at",
@@ -50,7 +55,7 @@ class SubmissionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Submission
-        fields = ["q", "status", "kind", "ministry", "topic", "overdue"]
+        fields = ["q", "status", "kind", "ministry", "topic", "overdue", "erasure_requested"]
 
     def search(self, queryset, name, value):
         """Every word must appear in the normalised text; input shaped like a reference
@@ -74,3 +79,7 @@ class SubmissionFilter(django_filters.FilterSet):
                 status__in=Submission.OPEN_STATUSES, due_at__lt=timezone.localdate()
             )
         return queryset
+
+    def filter_erasure_requested(self, queryset, name, value):
+        # The moderators' queue of citizens' deletion requests (privacy).
+        return queryset.erasure_requested() if value else queryset

@@ -278,3 +278,15 @@ class RatingForm(ErrorSummaryMixin, forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ErasureRequestForm(ErrorSummaryMixin, forms.Form):
+    """The citizen asks for their personal data to be deleted (tracking page)."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I ask for my name, contact details and attachments to be deleted. I understand "
+            "that the ministry can then no longer contact me about this request."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you want this.")},
+    )

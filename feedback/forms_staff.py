@@ -180,6 +180,24 @@ class NoteForm(ActionForm):
         return data
 
 
+class EraseForm(ActionForm):
+    """Erase the citizen's personal data (their deletion request, or the moderator's call)."""
+
+    has_public_message = False
+    confirm = forms.BooleanField(
+        label=_("Delete the name, e-mail, phone, rating comment and attachments for good."),
+        error_messages={"required": _("Tick the box to confirm the deletion.")},
+    )
+    field_order = ["confirm", "internal_note"]
+
+    def workflow_arguments(self) -> dict:
+        # Allowed in every state: what happened meanwhile does not matter.
+        data = super().workflow_arguments()
+        data.pop("confirm", None)
+        data.pop("expected_status", None)
+        return data
+
+
 FORMS: dict[str, type[ActionForm]] = {
     "route": RouteForm,
     "reroute": RerouteForm,
@@ -191,6 +209,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "send_back": SendBackForm,
     "close": CloseForm,
     "note": NoteForm,
+    "erase": EraseForm,
 }
 
 ACTION_LABELS = {
@@ -204,6 +223,7 @@ ACTION_LABELS = {
     "send_back": _("Send back to the moderators (misrouted)"),
     "close": _("Close"),
     "note": _("Add an internal note"),
+    "erase": _("Delete the citizen's personal data"),
 }
 
 

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -135,6 +136,32 @@ class SubmissionQuerySet(models.QuerySet):
         """Items still waiting for an answer after their due date."""
         return self.filter(overdue_q(today))
 
+    def erasure_requested(self) -> "SubmissionQuerySet":
+        """The moderators' queue of deletion requests: asked for, not yet done."""
+        return self.filter(erasure_requested_at__isnull=False, personal_data_erased_at__isnull=True)
+
+    def due_for_purge(self, now=None) -> "SubmissionQuerySet":
+        """Finished items whose personal data has outlived the retention period.
+
+        Finished: answered, closed, rejected or merged, i.e. nothing more is expected
+        from the citizen or the ministry. The clock starts at the last event that
+        finished the item (an answer, a close, a rating, a rejection, a merge), read
+        from the audit trail; ``updated_at`` would restart at every note.
+        """
+        cutoff = (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        return (
+            self.filter(
+                status__in=Submission.FINISHED_STATUSES, personal_data_erased_at__isnull=True
+            )
+            .annotate(
+                finished_at=models.Max(
+                    "events__created_at",
+                    filter=Q(events__kind__in=SubmissionEvent.FINISHING_KINDS),
+                )
+            )
+            .filter(finished_at__lt=cutoff)
+        )
+
     def countable_by(self, user) -> "SubmissionQuerySet":
         """The rows a user's statistics (dashboard, CSV export) are computed over.
 
@@ -166,6 +193,8 @@ class Submission(models.Model):
     Kind = Kind
     # Items still waiting for an answer: the tracking page shows their expected date.
     OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_PROGRESS)
+    # Nothing more is expected: the retention period of personal data runs (privacy.py).
+    FINISHED_STATUSES = (Status.ANSWERED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE)
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -220,6 +249,15 @@ class Submission(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # Personal data (Royal Decree 6/2022): the citizen's deletion request from the tracking
+    # page, queued for moderators, and the erasure itself (a moderator's action or
+    # ``purge_personal_data`` after the retention period), both through feedback.workflow.
+    erasure_requested_at = models.DateTimeField(
+        _("deletion requested at"), null=True, blank=True, editable=False
+    )
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data deleted at"), null=True, blank=True, editable=False
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -344,6 +382,11 @@ class SubmissionEvent(models.Model):
         REDACTED = "redacted", _("Personal data removed from the text")
         RATED = "rated", _("The citizen rated the answer")
         NOTE = "note", _("Internal note")
+        ERASURE_REQUESTED = "erasure_requested", _("Deletion of personal data requested")
+        ERASED = "erased", _("Personal data deleted")
+
+    # Events that finish an item: the retention period of personal data counts from them.
+    FINISHING_KINDS = (Kind.ANSWERED, Kind.CLOSED, Kind.RATED, Kind.REJECTED, Kind.MERGED)
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")

@@ -109,3 +109,11 @@ def send_overdue_digest() -> int:
     from feedback.digest import send_overdue_digests
 
     return send_overdue_digests()
+
+
+@task()
+def purge_personal_data() -> int:
+    """The retention purge (``manage.py purge_personal_data``): returns the items erased."""
+    from feedback.privacy import purge_personal_data as purge
+
+    return purge()

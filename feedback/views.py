@@ -4,6 +4,7 @@ attachment download. Views parse input, call ``workflow``/querysets, and render.
 import contextlib
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import ratelimit, workflow
-from feedback.forms import RatingForm, SubmissionForm, TrackForm
+from feedback.forms import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal.http import client_address
@@ -164,6 +165,7 @@ def _render_tracking(
     submission: Submission,
     rating_form: RatingForm | None = None,
     status: int = 200,
+    erasure_form: ErasureRequestForm | None = None,
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
@@ -177,6 +179,8 @@ def _render_tracking(
             # (by link, or by reference and e-mail) may rate the answer.
             "token": make_token(submission.reference),
             "rating_form": rating_form if submission.can_be_rated else None,
+            "erasure_form": erasure_form or ErasureRequestForm(),
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
         },
         status=status,
     )
@@ -209,6 +213,30 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
             submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
     return redirect("feedback:track_link", token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen asks for their personal data to be deleted; moderators do it."""
+    submission = _by_token(token)
+    form = ErasureRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_tracking(request, submission, erasure_form=form, status=400)
+    workflow.request_erasure(submission)
+    return redirect("feedback:track_link", token=token)
+
+
+def _by_token(token: str) -> Submission:
+    reference = read_token(token)
+    submission = (
+        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
+        if reference
+        else None
+    )
+    if submission is None:
+        raise Http404
+    return submission
 
 
 @never_cache

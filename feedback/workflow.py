@@ -151,6 +151,8 @@ class Transition:
     target: str | None  # None: the status does not change (redaction, note)
     event: str
     is_public: bool
+    # An extra condition on the item besides its state (e.g. not erased already).
+    when: Callable[[Submission], bool] | None = None
 
 
 # The allowed moves (../shared/DESIGN.md). Nothing else writes ``Submission.status``.
@@ -169,6 +171,16 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("close", OFFICER, (S.ANSWERED,), S.CLOSED, E.CLOSED, True),
         Transition("note", STAFF, tuple(S.values), None, E.NOTE, False),
+        # Personal data (privacy): in any state, once. See ``erase`` below.
+        Transition(
+            "erase",
+            MODERATOR,
+            tuple(S.values),
+            None,
+            E.ERASED,
+            True,
+            when=lambda item: item.personal_data_erased_at is None,
+        ),
     ]
 }
 
@@ -192,7 +204,11 @@ class InvalidInput(WorkflowError):
 def can_act(user, action: str, submission: Submission) -> bool:
     """Whether ``user`` may perform ``action`` on ``submission`` now (buttons, bulk)."""
     rule = TRANSITIONS[action]
-    return submission.status in rule.sources and _has_actor_role(user, rule, submission)
+    return (
+        submission.status in rule.sources
+        and (rule.when is None or rule.when(submission))
+        and _has_actor_role(user, rule, submission)
+    )
 
 
 def allowed_actions(user, submission: Submission) -> list[str]:
@@ -268,6 +284,8 @@ def transition(
                 _("This action is not possible while the request is “%(status)s”.")
                 % {"status": submission.get_status_display()}
             )
+        if rule.when is not None and not rule.when(submission):
+            raise NotAllowed(_("This action was already done on this request."))
         from_status = submission.status
         changed = apply(submission) if apply else []
         if rule.target is not None:
@@ -500,6 +518,98 @@ def note(submission: Submission, *, actor, internal_note: str, **fields) -> Subm
     return transition(submission.pk, "note", actor=actor, internal_note=internal_note, **fields)
 
 
+# --- Personal data (Royal Decree 6/2022) --------------------------------------------------
+
+
+def _erase_personal_data(item: Submission) -> list[str]:
+    """THE rule of what erasing a citizen's personal data removes (a moderator's action and
+    ``purge_personal_data`` both come here): name, e-mail, phone, the rating comment and
+    every attachment. The text stays (moderators redact it before routing), and so do the
+    kind, topic, ministry, dates, rating and the audit trail: statistics do not change.
+
+    Runs inside the caller's transaction on a locked row; files go after the commit.
+    """
+    paths = list(item.attachments.values_list("file", flat=True))
+    # A plain queryset delete: one statement, no per-row signals to miss.
+    Attachment.objects.filter(submission=item).delete()
+
+    def delete_files() -> None:
+        for path in paths:
+            private_storage.delete(path)
+
+    transaction.on_commit(delete_files)
+    item.name = item.email = item.phone = item.rating_comment = ""
+    item.personal_data_erased_at = timezone.now()
+    return ["name", "email", "phone", "rating_comment", "personal_data_erased_at"]
+
+
+def erase(
+    submission: Submission, *, actor, internal_note: str = "", expected_status: str | None = None
+) -> SubmissionEvent:
+    """A moderator erases the citizen's personal data (their request, or on their own)."""
+    return transition(
+        submission.pk,
+        "erase",
+        actor=actor,
+        internal_note=internal_note,
+        apply=_erase_personal_data,
+    )
+
+
+def erase_expired(submission: Submission) -> SubmissionEvent | None:
+    """The retention period is over (``purge_personal_data``): erase without an actor.
+
+    Same lock, rule and audit row as ``erase``; None when there is nothing left to do
+    (erased meanwhile, or deleted).
+    """
+    with transaction.atomic():
+        item = (
+            Submission.objects.select_for_update()
+            .filter(pk=submission.pk, personal_data_erased_at__isnull=True)
+            .first()
+        )
+        if item is None:
+            return None
+        changed = _erase_personal_data(item)
+        item.save(update_fields=[*changed, "updated_at"])
+        with translation.override(settings.LANGUAGE_CODE):
+            days = settings.PERSONAL_DATA_RETENTION_DAYS
+            note = _("Retention period of %(days)s days ended.") % {"days": days}
+        event = SubmissionEvent.objects.create(
+            submission=item,
+            kind=E.ERASED,
+            from_status=item.status,
+            to_status=item.status,
+            internal_note=note,
+            is_public=True,
+        )
+    logger.info("feedback %s: personal data erased (retention period)", item.reference)
+    return event
+
+
+def request_erasure(submission: Submission) -> Submission:
+    """The citizen asks, from the tracking page, for their personal data to be deleted.
+
+    Queued for moderators (``Submission.objects.erasure_requested()``); asking twice, or
+    after the erasure, changes nothing.
+    """
+    with transaction.atomic():
+        item = Submission.objects.select_for_update().get(pk=submission.pk)
+        if item.erasure_requested_at or item.personal_data_erased_at:
+            return item
+        item.erasure_requested_at = timezone.now()
+        item.save(update_fields=["erasure_requested_at", "updated_at"])
+        SubmissionEvent.objects.create(
+            submission=item,
+            kind=E.ERASURE_REQUESTED,
+            from_status=item.status,
+            to_status=item.status,
+            is_public=True,
+        )
+    logger.info("feedback %s: deletion of personal data requested", item.reference)
+    return item
+
+
 ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
     "route": route,
     "reroute": reroute,
@@ -511,6 +621,7 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
     "send_back": send_back,
     "close": close,
     "note": note,
+    "erase": erase,
 }
 
 

@@ -68,6 +68,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security: the header middlewares sit outermost (their responses are processed last),
+    # so the redirects and error pages made by the middlewares below carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
+    # NUL bytes in the address: 400 before any query (PostgreSQL would make it a 500).
+    "portal.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,9 +84,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -29,6 +29,8 @@ ALLOWED = {
     "close": ({"officer_a", "admin_user"}, {S.ANSWERED}),
     # Officer A also may, except on an unrouted item, which they cannot see (below).
     "note": ({"moderator", "officer_a", "admin_user"}, set(S.values)),
+    # Personal data: moderators only, in any state (once: tests/feedback/test_privacy.py).
+    "erase": ({"moderator", "admin_user"}, set(S.values)),
 }
 TARGET = {
     "route": S.ROUTED,
@@ -41,6 +43,7 @@ TARGET = {
     "send_back": S.SUBMITTED,
     "close": S.CLOSED,
     "note": None,
+    "erase": None,
 }
 
 

@@ -1,0 +1,28 @@
+"""Retention of citizens' personal data (Royal Decree 6/2022: limited retention).
+
+The rule of *what* is erased lives in ``feedback.workflow._erase_personal_data``; this
+module decides *when*: ``PERSONAL_DATA_RETENTION_DAYS`` after an item was finished.
+"""
+
+import logging
+from datetime import datetime
+
+from feedback import workflow
+from feedback.models import Submission
+
+logger = logging.getLogger(__name__)
+
+
+def purge_personal_data(now: datetime | None = None) -> int:
+    """Erase the personal data of every item finished longer than the retention period.
+
+    Each item in its own transaction (a failure leaves the others done); returns how
+    many were erased. Safe to run twice: erased items are not due any more.
+    """
+    erased = 0
+    # Only the keys: each erasure locks and re-reads its row.
+    for pk in Submission.objects.due_for_purge(now).values_list("pk", flat=True).iterator():
+        if workflow.erase_expired(Submission(pk=pk)) is not None:
+            erased += 1
+    logger.info("personal data purge: %s requests erased", erased)
+    return erased
