@@ -146,9 +146,8 @@ def _find(reference: str, email: str) -> Submission | None:
     )
 
 
-@never_cache
-@require_GET
-def track_link(request: HttpRequest, token: str) -> HttpResponse:
+def _submission_for_token(token: str) -> Submission:
+    """The item a private tracking link names; 404 for a forged or tampered link."""
     reference = read_token(token)
     submission = (
         Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
@@ -157,6 +156,13 @@ def track_link(request: HttpRequest, token: str) -> HttpResponse:
     )
     if submission is None:
         raise Http404
+    return submission
+
+
+@never_cache
+@require_GET
+def track_link(request: HttpRequest, token: str) -> HttpResponse:
+    submission = _submission_for_token(token)
     return _render_tracking(request, submission)
 
 
@@ -196,14 +202,7 @@ def _render_tracking(
 @require_http_methods(["POST"])
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The citizen rates the answer once (1-5, optional comment); the request is closed."""
-    reference = read_token(token)
-    submission = (
-        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
-        if reference
-        else None
-    )
-    if submission is None:
-        raise Http404
+    submission = _submission_for_token(token)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, rating_form=form, status=400)
@@ -228,14 +227,7 @@ def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _by_token(token: str) -> Submission:
-    reference = read_token(token)
-    submission = (
-        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
-        if reference
-        else None
-    )
-    if submission is None:
-        raise Http404
+    submission = _submission_for_token(token)
     return submission
 
 
