@@ -97,7 +97,7 @@ test-fast: setup-dev
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
-	$(MANAGE) makemessages -l ar --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
+	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
 	@echo "Now translate the new entries in $(PO) (no empty or fuzzy entry may remain)."
 
 collectstatic: setup
