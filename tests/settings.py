@@ -17,7 +17,10 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from portal.settings import *  # noqa: F403
-from portal.settings import CACHES, STORAGES
+from portal.settings import CACHES, INSTALLED_APPS, STORAGES
+
+# The benchmark harness's commands are tested too (tests/bench/); production never installs it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="tawasul-test-media-")

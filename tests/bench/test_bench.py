@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.management.commands.bench_seed import bench_reference
 from feedback.models import Submission, SubmissionEvent
 from feedback.references import _SHAPE
 from news.models import Article
-from portal.management.commands.bench_seed import bench_reference
 from portal.paginators import EstimatedCountPaginator
 from portal.staff import ROLE_GROUPS
 from tests.factories import make_article, make_submission, make_topic

@@ -33,10 +33,10 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.management.commands.bench_seed import BENCH_MODERATOR, BENCH_OFFICER
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.tracking import make_token
 from news.models import Article
-from portal.management.commands.bench_seed import BENCH_MODERATOR, BENCH_OFFICER
 
 LUA = Path(settings.BASE_DIR) / ".ci" / "wrk" / "report.lua"
 HOST = "127.0.0.1"
