@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from feedback.views.dashboard import safe_cell
 
 from feedback import stats
 from feedback.models import Submission, SubmissionEvent
+from feedback.views.dashboard import safe_cell
 from tests.factories import make_submission, make_topic
 
 MUSCAT = zoneinfo.ZoneInfo("Asia/Muscat")
