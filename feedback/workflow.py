@@ -214,22 +214,14 @@ def allowed_actions(user, submission: Submission) -> list[str]:
 
 
 def _has_actor_role(user, rule: Transition, submission: Submission) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
+    if rule.actor_role in (MODERATOR, STAFF) and roles.is_moderator(user):
         return True
-    is_moderator = roles.has_role(user, roles.MODERATORS)
+    if user.is_superuser and user.is_active:
+        return True  # a superuser may also act for any ministry
     if rule.actor_role == MODERATOR:
-        return is_moderator
-    if rule.actor_role == STAFF and is_moderator:
-        return True
-    profile = getattr(user, "staff_profile", None)
-    return (
-        roles.has_role(user, roles.MINISTRY_OFFICERS)
-        and profile is not None
-        and profile.ministry_id is not None
-        and profile.ministry_id == submission.ministry_id
-    )
+        return False
+    ministry_id = roles.officer_ministry_id(user)
+    return ministry_id is not None and ministry_id == submission.ministry_id
 
 
 def transition(

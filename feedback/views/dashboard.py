@@ -37,28 +37,19 @@ CHART_TOP = 24
 CHART_BOTTOM = 36
 
 
-def can_open_items(user) -> bool:
-    """Moderators, officers and superusers open items; managers only count them."""
-    return user.is_superuser or any(
-        roles.has_role(user, role) for role in (roles.MODERATORS, roles.MINISTRY_OFFICERS)
-    )
-
-
 def _filterset(request: HttpRequest) -> SubmissionFilter:
     user = request.user
     filterset = SubmissionFilter(
         request.GET or None, queryset=Submission.objects.countable_by(user)
     )
-    if not can_open_items(user):
+    scope = roles.feedback_scope(user)
+    if not scope.opens_items:
         # Counting is not reading: a word search would let a manager test whether a name
         # or phone number appears in citizens' texts they may not open.
         del filterset.filters["q"]
-    scope = stats.scope_key(user)
-    if scope and scope.startswith("ministry-"):
+    if scope.ministry_id is not None:
         # An officer's choices are their own ministry: others would only ever be empty.
-        filterset.form.fields["ministry"].queryset = Ministry.objects.filter(
-            pk=user.staff_profile.ministry_id
-        )
+        filterset.form.fields["ministry"].queryset = Ministry.objects.filter(pk=scope.ministry_id)
     return filterset
 
 
@@ -107,8 +98,10 @@ def bar_chart(weeks: list[stats.WeekRow], rtl: bool) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     data = stats.cached_dashboard(user, settings.FEEDBACK_DASHBOARD_CACHE_SECONDS)
-    scope = stats.scope_key(user)
-    scope_name = _("All ministries") if scope == "all" else str(user.staff_profile.ministry)
+    scope = roles.feedback_scope(user)
+    scope_name = (
+        _("All ministries") if scope.ministry_id is None else str(user.staff_profile.ministry)
+    )
     ministries = [
         {
             "row": row,
@@ -125,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "first_response_days": _days(data.first_response_all),
         "answer_days": _days(data.answer_all),
         "chart": bar_chart(data.weeks, translation.get_language_bidi()),
-        "can_open_items": can_open_items(user),
+        "can_open_items": scope.opens_items,
         "filter": _filterset(request),
     }
     return render(request, "feedback/staff/dashboard.html", context)
@@ -188,7 +181,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             % {"errors": "; ".join(str(e) for errors in filterset.errors.values() for e in errors)},
             content_type="text/plain; charset=utf-8",
         )
-    personal = can_open_items(request.user)
+    personal = roles.feedback_scope(request.user).opens_items
     queryset = filterset.qs.select_related("topic", "ministry").order_by("created_at", "pk")
     if not personal:
         queryset = queryset.defer("subject", "body", "name", "email", "phone")

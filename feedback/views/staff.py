@@ -6,14 +6,12 @@ views that call ``feedback.workflow``; nothing here writes ``status``.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback import workflow
@@ -21,7 +19,8 @@ from feedback.filters import SubmissionFilter
 from feedback.forms.staff import ACTION_LABELS, FORMS, BulkForm
 from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.references import normalize_reference
-from feedback.views.access import is_moderator, staff_member
+from feedback.views.access import staff_page
+from portal import roles
 
 PAGE_SIZE = 25
 
@@ -30,17 +29,15 @@ def _visible(request: HttpRequest):
     return Submission.objects.visible_to(request.user)
 
 
-@staff_member
+@staff_page(moderators_only=True)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The moderators' queue: new requests, oldest first, with bulk route and reject."""
-    if not is_moderator(request.user):
-        raise Http404
     items = _visible(request).filter(status=Submission.Status.SUBMITTED)
     return _list(request, items, "queue", BulkForm(user=request.user))
 
 
-@staff_member
+@staff_page
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Every request the user may see (an officer: their ministry's), with filters.
@@ -73,12 +70,12 @@ def _list(
             "page": page,
             "query": query.urlencode(),
             "bulk_form": bulk_form,
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": roles.is_moderator(request.user),
         },
     )
 
 
-@staff_member
+@staff_page
 @require_GET
 def item(request: HttpRequest, reference: str) -> HttpResponse:
     submission = _get(request, reference)
@@ -125,13 +122,13 @@ def _render_item(
             "duplicates": list(submission.duplicates.all()),
             "action_forms": forms,
             "error": error,
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": roles.is_moderator(request.user),
         },
         status=status,
     )
 
 
-@staff_member
+@staff_page
 @require_POST
 def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     if action not in FORMS:
@@ -155,12 +152,10 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     return redirect("feedback_staff:item", reference=reference)
 
 
-@staff_member
+@staff_page(moderators_only=True)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     """Route or reject several new requests; each goes through ``workflow`` on its own."""
-    if not is_moderator(request.user):
-        raise Http404
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
         for message in form.error_links():
@@ -208,8 +203,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return redirect("feedback_staff:queue")
 
 
-@never_cache
-@login_required(login_url="admin:login")
+@staff_page
 @require_GET
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Staff download of an attachment, for those who may see its submission only."""
