@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from feedback import workflow
 from feedback.filters import SubmissionFilter
-from feedback.forms.staff import ACTION_LABELS, FORMS, BulkForm
+from feedback.forms.staff import FORMS, BulkForm
 from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.references import normalize_reference
 from feedback.views.access import staff_page
@@ -108,7 +108,7 @@ def _render_item(
             form = bound
         else:
             form = FORMS[action](action=action, submission=submission, user=request.user)
-        forms.append((action, ACTION_LABELS[action], form))
+        forms.append((action, workflow.TRANSITIONS[action].label, form))
     return render(
         request,
         "feedback/staff/item.html",
@@ -145,7 +145,9 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         return _render_item(request, _get(request, reference), status=409, error=str(error))
     except workflow.WorkflowError as error:
         return _render_item(request, submission, bound=form, status=400, error=str(error))
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(
+        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
+    )
     if not _visible(request).filter(pk=submission.pk).exists():
         # Sent back by an officer: the item has left their ministry.
         return redirect("feedback_staff:inbox")

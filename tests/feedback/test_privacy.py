@@ -215,6 +215,25 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
 
 
 @pytest.mark.django_db
+def test_an_erasure_from_a_page_that_moved_on_is_refused_like_any_stale_action(
+    client_as, topic, ministry_a, moderator
+):
+    """The erase form sends the status the moderator saw; if the item moved meanwhile
+    (here: answered while the page was open), nothing is erased and the page says so."""
+    item = make_submission(topic=topic, name=NAME, email=EMAIL)
+    Submission.objects.filter(pk=item.pk).update(status="answered", ministry=ministry_a)
+    response = client_as(moderator).post(
+        f"/en/staff/items/{item.reference}/erase/",
+        {"erase-expected_status": "submitted", "erase-confirm": "on"},
+    )
+    assert response.status_code == 409
+    assert "already handled by someone else" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.name, item.email, item.personal_data_erased_at) == (NAME, EMAIL, None)
+    assert not item.events.filter(kind="erased").exists()
+
+
+@pytest.mark.django_db
 def test_deletion_request_needs_a_valid_link(client, topic):
     item = make_submission(topic=topic)
     url = tracking_path(item.reference, "en") + "erase/"
