@@ -305,6 +305,12 @@ class Submission(models.Model):
         return self.is_open and self.due_at < timezone.localdate()
 
     @property
+    def erasure_requested(self) -> bool:
+        """The citizen asked for their personal data to be deleted and it is not done yet
+        (the same rule as ``Submission.objects.erasure_requested()``)."""
+        return self.erasure_requested_at is not None and self.personal_data_erased_at is None
+
+    @property
     def can_be_rated(self) -> bool:
         return self.rating is None and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
 

@@ -59,8 +59,6 @@ def _list(
         items = filterset.qs
     items = items.select_related("topic", "ministry").order_by("created_at", "pk")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "feedback/staff/list.html",
@@ -68,7 +66,6 @@ def _list(
             "mode": mode,
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
             "bulk_form": bulk_form,
             "is_moderator": roles.is_moderator(request.user),
         },

@@ -311,3 +311,16 @@ def test_the_purge_query_count_is_constant_per_item(
     assert counts[6] == counts[1] + 5 * per_item
     assert per_item <= 8
     print(f"purge: {per_item:.0f} queries per item")  # for the report
+
+
+@pytest.mark.django_db
+def test_the_deletion_request_flag_and_the_queue_are_one_rule(topic):
+    now = timezone.now()
+    for requested, erased in [(None, None), (now, None), (now, now), (None, now)]:
+        item = make_submission(topic=topic)
+        Submission.objects.filter(pk=item.pk).update(
+            erasure_requested_at=requested, personal_data_erased_at=erased
+        )
+        item.refresh_from_db()
+        queued = Submission.objects.erasure_requested().filter(pk=item.pk).exists()
+        assert item.erasure_requested is queued is (requested is not None and erased is None)
