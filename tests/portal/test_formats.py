@@ -19,6 +19,7 @@ import feedparser
 import pytest
 from django.core import mail
 from django.utils import translation
+from django.utils.translation import gettext
 
 from feedback import workflow
 from feedback.models import Submission, SubmissionEvent
@@ -264,10 +265,12 @@ def test_csv_export_has_iso_dates_and_latin_digits(client_as, manager, routed, l
     response = client_as(manager).get(f"/{language}/staff/export.csv")
     text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
     header, row = list(csv.reader(io.StringIO(text)))
-    received = row[5]
+    with translation.override(language):
+        received = row[header.index(gettext("Received at"))]
+        due = row[header.index(gettext("Answer expected by"))]
     assert datetime.datetime.fromisoformat(received) == PUBLISHED
     assert datetime.datetime.fromisoformat(received).utcoffset() == datetime.timedelta(hours=4)
-    assert datetime.date.fromisoformat(row[6]) == datetime.date(2026, 4, 12)
+    assert datetime.date.fromisoformat(due) == datetime.date(2026, 4, 12)
     assert not ARABIC_INDIC_DIGITS.search(text)
 
 
