@@ -25,6 +25,7 @@ from feedback.forms_staff import ACTION_LABELS, FORMS, BulkForm
 from feedback.models import Submission, SubmissionEvent
 from feedback.references import normalize_reference
 from portal import roles
+from portal.formatting import local_number
 
 PAGE_SIZE = 25
 STAFF_ROLES = (roles.MODERATORS, roles.MINISTRY_OFFICERS, roles.MANAGERS)
@@ -215,7 +216,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(count)s request handled.", "%(count)s requests handled.", done)
-            % {"count": done},
+            % {"count": local_number(done)},
         )
     if skipped:
         messages.warning(
@@ -225,6 +226,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 "%(count)s requests were skipped: already handled, or no ministry to send them to.",
                 skipped,
             )
-            % {"count": skipped},
+            % {"count": local_number(skipped)},
         )
     return redirect("feedback_staff:queue")

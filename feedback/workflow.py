@@ -22,6 +22,7 @@ from feedback.models import Attachment, Submission, SubmissionEvent, Topic, priv
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
 from portal import roles
+from portal.formatting import local_number
 from portal.models import Ministry
 
 logger = logging.getLogger(__name__)
@@ -574,7 +575,7 @@ def erase_expired(submission: Submission) -> SubmissionEvent | None:
         item.save(update_fields=[*changed, "updated_at"])
         with translation.override(settings.LANGUAGE_CODE):
             days = settings.PERSONAL_DATA_RETENTION_DAYS
-            note = _("Retention period of %(days)s days ended.") % {"days": days}
+            note = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
         event = SubmissionEvent.objects.create(
             submission=item,
             kind=E.ERASED,

@@ -183,6 +183,27 @@ def test_form_hints_group_thousands(client, language, hint, topic):
     assert_one_style(text, language)
 
 
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("ar", "5,000"),
+        ("en", "Details must be 5,000 characters or fewer (you entered 5,123)."),
+    ],
+)
+def test_form_errors_group_thousands(client, topic, language, error):
+    data = {
+        "kind": "complaint",
+        "topic": str(topic.pk),
+        "subject": "Long waiting time",
+        "body": "x" * 5123,
+        "consent": "on",
+        "website": "",
+    }
+    text = visible_text(client.post(f"/{language}/feedback/new/", data))
+    assert error in text and "5,123" in text
+    assert_one_style(text, language)
+
+
 # --- Staff pages ------------------------------------------------------------------------
 @pytest.fixture
 def topic(ministry_a):
