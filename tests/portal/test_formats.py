@@ -18,6 +18,7 @@ import zoneinfo
 import feedparser
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -313,3 +314,14 @@ def test_notification_emails_write_the_one_date(
         assert formatting.local_date(submission.due_at) in confirmation.body
     with translation.override("ar"):
         assert formatting.local_date(submission.due_at) in routed_mail.body
+
+
+def test_overdue_digest_writes_the_one_date(routed, moderator):
+    Submission.objects.filter(pk=routed.pk).update(
+        status=Submission.Status.ROUTED, due_at=datetime.date(2026, 4, 12)
+    )
+    call_command("send_overdue_digest")
+    assert mail.outbox
+    for message in mail.outbox:  # staff mail is in the site's language
+        assert "12 أبريل 2026" in message.body
+        assert_one_style(message.body, "ar")
