@@ -27,6 +27,7 @@ from feedback.models import Attachment, Submission, SubmissionEvent, Topic, priv
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
 from portal import roles
+from portal.formatting import local_number
 from portal.models import Ministry
 
 logger = logging.getLogger(__name__)
@@ -697,7 +698,7 @@ def erase_expired(submission: Submission) -> SubmissionEvent | None:
     """
     with translation.override(settings.LANGUAGE_CODE):
         days = settings.PERSONAL_DATA_RETENTION_DAYS
-        reason = _("Retention period of %(days)s days ended.") % {"days": days}
+        reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
     try:
         return transition(
             submission.pk, "erase_expired", internal_note=reason, apply=_erase_personal_data

@@ -27,6 +27,7 @@ from feedback.filters import SubmissionFilter
 from feedback.models import Submission
 from feedback.views.access import staff_page
 from portal import roles
+from portal.formatting import iso_date, iso_datetime
 from portal.models import Ministry
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -159,8 +160,9 @@ def _rows(queryset, personal: bool) -> Iterator[list[str]]:
             item.topic.name,
             item.ministry.name if item.ministry else "",
             item.get_status_display(),
-            timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
-            item.due_at.isoformat(),
+            # ISO 8601 with the offset: a spreadsheet or script reads it in any language.
+            iso_datetime(item.created_at),
+            iso_date(item.due_at),
             _("Yes") if item.is_overdue else _("No"),
         ]
         row.append("" if item.rating is None else str(item.rating))

@@ -21,6 +21,7 @@ from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.references import normalize_reference
 from feedback.views.access import staff_page
 from portal import roles
+from portal.formatting import local_number
 
 PAGE_SIZE = 25
 
@@ -187,7 +188,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(count)s request handled.", "%(count)s requests handled.", done)
-            % {"count": done},
+            % {"count": local_number(done)},
         )
     if skipped:
         messages.warning(
@@ -197,7 +198,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 "%(count)s requests were skipped: already handled, or no ministry to send them to.",
                 skipped,
             )
-            % {"count": skipped},
+            % {"count": local_number(skipped)},
         )
     return redirect("feedback_staff:queue")
 
