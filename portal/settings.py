@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     # NUL bytes in the address: 400 before any query (PostgreSQL would make it a 500).
     "portal.middleware.RejectNullBytesMiddleware",
+    # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
+    "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
