@@ -7,20 +7,16 @@ open items. The two-factor middleware guards /<lang>/staff/ like the admin.
 
 import csv
 import datetime
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +25,7 @@ from django.views.decorators.http import require_GET
 from feedback import stats
 from feedback.filters import SubmissionFilter
 from feedback.models import Submission
+from feedback.views.access import staff_page
 from portal import roles
 from portal.models import Ministry
 
@@ -38,24 +35,6 @@ CHART_WIDTH = 720
 CHART_HEIGHT = 240
 CHART_TOP = 24
 CHART_BOTTOM = 36
-
-
-def staff_page(view: Callable) -> Callable:
-    """Signed-in moderators, officers, managers and superusers only.
-
-    The anonymous go to the staff sign-in; anyone else signed in (editors, citizens with
-    an account, officers without a ministry) gets 404, as if the page did not exist.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if stats.scope_key(request.user) is None:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def can_open_items(user) -> bool:
