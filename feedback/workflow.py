@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from feedback import calendar, mail
+from feedback import calendar
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
@@ -78,7 +78,9 @@ def submit(
                 is_public=True,
             )
             if email:
-                transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
+                from feedback.tasks import send_confirmation
+
+                transaction.on_commit(partial(send_confirmation.enqueue, submission.pk))
     except BaseException:
         for path in written:
             private_storage.delete(path)
@@ -313,6 +315,8 @@ def transition(
 
 
 def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> None:
+    from feedback import tasks
+
     def enqueue(task, *args) -> None:
         def send() -> None:
             task.enqueue(*args)
@@ -322,9 +326,9 @@ def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> N
         transaction.on_commit(send, robust=True)
 
     if event.kind in (E.ROUTED, E.REROUTED) and submission.ministry_id:
-        enqueue(mail.notify_ministry, event.pk)
+        enqueue(tasks.notify_ministry, event.pk)
     if event.kind in (E.ANSWERED, E.REJECTED, E.MERGED, E.REROUTED) and submission.email:
-        enqueue(mail.notify_citizen, event.pk)
+        enqueue(tasks.notify_citizen, event.pk)
 
 
 def _require(text: str, message: str) -> str:

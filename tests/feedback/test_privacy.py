@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
-from feedback.privacy import purge_personal_data_task as purge_task
 
 from feedback import stats, workflow
 from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.privacy import purge_personal_data
+from feedback.tasks import purge_personal_data as purge_task
 from feedback.tracking import tracking_path
 from feedback.uploads import CleanFile
 from tests.factories import make_submission

@@ -7,16 +7,20 @@ open items. The two-factor middleware guards /<lang>/staff/ like the admin.
 
 import csv
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +29,6 @@ from django.views.decorators.http import require_GET
 from feedback import stats
 from feedback.filters import SubmissionFilter
 from feedback.models import Submission
-from feedback.views.access import staff_page
 from portal import roles
 from portal.models import Ministry
 
@@ -35,6 +38,24 @@ CHART_WIDTH = 720
 CHART_HEIGHT = 240
 CHART_TOP = 24
 CHART_BOTTOM = 36
+
+
+def staff_page(view: Callable) -> Callable:
+    """Signed-in moderators, officers, managers and superusers only.
+
+    The anonymous go to the staff sign-in; anyone else signed in (editors, citizens with
+    an account, officers without a ministry) gets 404, as if the page did not exist.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if stats.scope_key(request.user) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def can_open_items(user) -> bool:
@@ -139,9 +160,24 @@ class _Echo:
 
 
 def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: formulas are defused with a leading quote."""
+    """A cell a spreadsheet shows as text: formulas are defused with a leading quote.
+
+    A spreadsheet that reads the file with ``;`` (or ``,``) as its list separator splits
+    ``x;=1+1;`` into cells, the second a formula: so every piece after a separator (and
+    its spaces) is defused too, not only the start of the cell.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    defused = []
+    piece_starts = True
+    for char in text:
+        if piece_starts and char in FORMULA_START:
+            defused.append("'")
+        defused.append(char)
+        if char in ";,":
+            piece_starts = True
+        elif char != " ":
+            piece_starts = False
+    return "".join(defused)
 
 
 def _rows(queryset, personal: bool) -> Iterator[list[str]]:
