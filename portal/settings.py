@@ -128,7 +128,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when configured, else this process's memory --------------------------
+# --- Cache: Redis (required in production), else this process's memory ---------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -141,6 +141,14 @@ if REDIS_URL:
         }
     }
 else:
+    # Each process would count rate limits and lockouts on its own: with 4 workers a form
+    # limit of 20 an hour becomes 80. Production needs the shared cache, or an operator's
+    # explicit word that the site runs as a single process.
+    if not DEBUG and not env_bool("TAWASUL_ALLOW_LOCAL_CACHE", default=False):
+        raise ConfigurationError(
+            "REDIS_URL must be set when DJANGO_DEBUG is off (rate limits must be shared by "
+            "every worker); a single-process install may set TAWASUL_ALLOW_LOCAL_CACHE=1."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------------
