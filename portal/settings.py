@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which parses the body: oversized bodies are a 413 from their headers,
+    # and views' pre-body checks (the feedback form's rate limit) run on headers alone.
+    "portal.middleware.RequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -314,6 +317,17 @@ FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 102
 FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
+# --- Request bodies ---
+# The largest body a request may announce, refused with a 413 page before it is read.
+# Every form but two carries a few kilobytes of text (nginx's default, 1 MB, is plenty).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
+REQUEST_MAX_BODY_BYTES_BY_VIEW = {
+    # The feedback form: every attachment at its largest, plus 1 MB for text and the
+    # multipart framing.
+    "feedback:new": FEEDBACK_MAX_ATTACHMENTS * FEEDBACK_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    # The admin (URL namespace): an article's photo of up to 10 MB (news/images.py).
+    "admin": env_int("ADMIN_MAX_BODY_BYTES", 11 * 1024 * 1024),
+}
 # Rate limits: (requests, seconds). Counted in the cache (Redis when configured), keyed by
 # a salted hash of the client address or e-mail: raw addresses are never stored.
 FEEDBACK_RATE_LIMITS = {
