@@ -251,7 +251,16 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
 AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account *and* address (a stranger cannot lock a moderator out), plus an hourly
+# bound per account and per address an order higher, with pauses that grow: the rules
+# are in portal/lockout.py, on the records django-axes keeps.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+STAFF_LOGIN_FAILURES_PER_HOUR = env_int("STAFF_LOGIN_FAILURES_PER_HOUR", 50)
+AXES_HANDLER = "portal.lockout.StaffLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A refused attempt during a pause checks no password: it must not count, or lengthen it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_address"
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
