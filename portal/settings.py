@@ -269,6 +269,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IP_WHITELIST = env_list("STAFF_LOGIN_TRUSTED_ADDRESSES") or None
 AXES_NEVER_LOCKOUT_WHITELIST = AXES_IP_WHITELIST is not None
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Tawasul")
+# Hours the one-time enrolment code of a new staff account (add_staff, the admin) is valid.
+STAFF_ENROLMENT_CODE_HOURS = env_int("STAFF_ENROLMENT_CODE_HOURS", 72)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
