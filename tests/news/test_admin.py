@@ -151,3 +151,33 @@ def test_publish_now_keeps_the_date_of_news_already_out(
         )
     old.refresh_from_db()
     assert old.publish_at == published_at
+
+
+def test_arabic_only_article_gets_its_slug_from_the_arabic_title(client_as, editor):
+    data = _form_data(make_category(), title_en="", summary_en="", body_en="", slug="")
+    response = client_as(editor).post("/admin/news/article/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    # Diacritics go, the letters stay: the public address works and reads in Arabic.
+    assert article.slug == "منتدى-التواصل-يبدأ"
+    response = client_as(editor).get(f"/ar/news/{article.slug}/")
+    assert response.status_code == 200
+
+
+def test_empty_slug_is_made_from_the_english_title_and_kept_unique(client_as, editor):
+    category = make_category()
+    client = client_as(editor)
+    for _number in range(2):
+        response = client.post("/admin/news/article/add/", _form_data(category, slug=""))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "the-forum-begins",
+        "the-forum-begins-2",
+    ]
+
+
+def test_title_that_would_take_a_reserved_address_gets_another_slug(client_as, editor):
+    data = _form_data(make_category(), title_en="Feed", slug="")
+    response = client_as(editor).post("/admin/news/article/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get().slug == "article-feed"
