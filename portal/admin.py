@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from portal import enrolment
+from portal.admin_a11y import LabelledListEditableMixin
 from portal.models import Ministry, OfficialChannel, StaffProfile
 
 admin.site.site_header = _("Tawasul administration")
@@ -15,7 +16,7 @@ admin.site.index_title = _("Portal administration")
 
 
 @admin.register(Ministry)
-class MinistryAdmin(TabbedTranslationAdmin):
+class MinistryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "contact_email", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["is_active"]
@@ -24,7 +25,7 @@ class MinistryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(OfficialChannel)
-class OfficialChannelAdmin(admin.ModelAdmin):
+class OfficialChannelAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["platform", "handle", "url", "is_active", "order"]
     list_editable = ["is_active", "order"]
 
