@@ -34,7 +34,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["email"] and not ratelimit.hit("submit_email", data["email"]):
+            if data["email"] and not ratelimit.hit(
+                "submit_email", ratelimit.mailbox(data["email"])
+            ):
                 return _too_many(request, form, "submit_email")
             try:
                 submission = workflow.submit(
