@@ -1,7 +1,6 @@
 """Public pages of the feedback app (send, confirmation, tracking). Views parse input,
 call ``workflow``/querysets, and render."""
 
-import contextlib
 import logging
 
 from django.conf import settings
@@ -207,11 +206,16 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, rating_form=form, status=400)
-    # Rated already (a second tab, a double click): the page shows the first rating.
-    with contextlib.suppress(workflow.WorkflowError):
+    try:
         workflow.rate(
             submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
+    except workflow.InvalidInput as error:
+        # A comment after the erasure (from a page opened before it): said on the form.
+        form.add_error("comment", str(error))
+        return _render_tracking(request, submission, rating_form=form, status=400)
+    except workflow.AlreadyRated:
+        pass  # a second tab, a double click: the page shows the first rating
     return redirect("feedback:track_link", token=token)
 
 

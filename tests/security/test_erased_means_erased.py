@@ -109,13 +109,15 @@ def test_a_rating_after_the_erasure_keeps_the_score_and_refuses_a_comment(
     erased = erased_item(item, moderator, django_capture_on_commit_callbacks)
     page = client.get(link).content.decode()
     assert "Rate the answer" in page and 'name="comment"' not in page
+    assert "you can still rate the answer, without a comment" in page
 
     response = client.post(link + "rate/", {"rating": "2", "comment": f"{MARKER} late"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "personal data was deleted" in page and f"{MARKER} late" in page
+    assert "so it takes no comment any more" in page and f"{MARKER} late" in page
+    assert 'href="#id_comment"' in page  # the error summary points at the comment
     arabic = client.post(track_url(erased, "ar") + "rate/", {"rating": "2", "comment": "تعليق"})
-    assert "بياناتك الشخصية" in arabic.content.decode()
+    assert "لم يعد يقبل أي تعليق" in arabic.content.decode()
     erased.refresh_from_db()
     assert (erased.rating, erased.rating_comment) == (None, "")
 
@@ -156,6 +158,7 @@ def test_erasure_runs_again_whenever_a_personal_field_holds_data(
     assert purge_personal_data() == 1  # erased once already: due at once, not in a year
     erased.refresh_from_db()
     assert getattr(erased, field) == ""
+    assert "بعد حذف سابق" in erased.events.last().internal_note  # "after an earlier deletion"
     assert purge_personal_data() == 0
     # An erased request with nothing left is not erased again.
     assert not workflow.can_act(moderator, "erase", erased)
