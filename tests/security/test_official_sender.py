@@ -321,3 +321,24 @@ def test_the_mailbox_key():
         "aisha@مثال.إختبار"
     )
     assert ratelimit.mailbox("+only@example.com") == "+only@example.com"
+
+
+@pytest.mark.django_db
+def test_a_redacted_subject_is_one_line_too(client_as, moderator, topic):
+    """The moderator's redaction rewrites the citizen's text under the same rules."""
+    item = workflow.submit(
+        kind="complaint", topic=topic, subject="Waiting time", body="Call me on 99887766.",
+        language="en",
+    )  # fmt: skip
+    url = f"/en/staff/items/{item.reference}/redact/"
+    data = {"redact-expected_status": "submitted", "redact-body": "Call me on [removed]."}
+    response = client_as(moderator).post(url, {**data, "redact-subject": "Waiting\r\nBcc: x"})
+    assert response.status_code == 400
+    assert ONE_LINE_ERROR["en"] in response.content.decode()
+    item.refresh_from_db()
+    assert item.subject == "Waiting time" and "99887766" in item.body
+    response = client_as(moderator).post(url, {**data, "redact-subject": "Waiting\u202etime"})
+    assert response.status_code == 400
+    client_as(moderator).post(url, {**data, "redact-subject": "Waiting time (redacted)"})
+    item.refresh_from_db()
+    assert item.subject == "Waiting time (redacted)" and item.body == "Call me on [removed]."
