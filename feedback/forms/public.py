@@ -151,7 +151,8 @@ class SubmissionForm(CitizenForm):
         error_messages={"required": _("Agree to the privacy notice to send your request.")},
     )
     # Honeypot: hidden from people (and from assistive technology), filled in by bots.
-    website = CitizenTextField(required=False, label=pgettext_lazy("honeypot field", "Website"))
+    # (One line: a bot that fills it with control characters only is still caught.)
+    website = OneLineField(required=False, label=pgettext_lazy("honeypot field", "Website"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

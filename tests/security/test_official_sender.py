@@ -342,3 +342,10 @@ def test_a_redacted_subject_is_one_line_too(client_as, moderator, topic):
     client_as(moderator).post(url, {**data, "redact-subject": "Waiting time (redacted)"})
     item.refresh_from_db()
     assert item.subject == "Waiting time (redacted)" and item.body == "Call me on [removed]."
+
+
+@pytest.mark.django_db
+def test_a_honeypot_filled_with_controls_only_is_still_a_bot(client, topic):
+    response = client.post("/en/feedback/new/", submission_data(topic, website="\x00\u202e\x1b"))
+    assert response.status_code == 302 and response["Location"] == "/en/feedback/new/"
+    assert not Submission.objects.exists()
