@@ -3,8 +3,9 @@ characters a citizen's text may not carry.
 
 Search: stored text (a ``search_text`` column) and the visitor's query go through the
 same function, so a query typed without diacritics finds text written with them and the
-reverse. PostgreSQL's ``arabic`` dictionary and ``unaccent`` do not do this reliably, so
-both databases search the normalised column.
+reverse. PostgreSQL's ``arabic`` text-search configuration stems inconsistently (``وزارة``
+and ``الوزارة`` do not match) and ``unaccent`` does not strip Arabic diacritics, so both
+databases search the normalised column.
 
 Citizen text (``clean_citizen_text``, ``is_one_line``, ``one_line``; the fields of
 ``portal.forms.CitizenForm`` use them): line breaks and invisible controls are what turn
