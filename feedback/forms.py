@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
-from feedback.uploads import CleanFile, clean_upload
+from feedback.uploads import CleanFile, clean_uploads
 from portal.forms import ErrorSummaryMixin
 
 SUBJECT_MAX = 150
@@ -35,7 +35,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, checked together by ``clean_uploads``."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
@@ -51,15 +51,7 @@ class MultipleFileField(forms.FileField):
                 code="too_many",
                 params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
             )
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_uploads(files)
 
 
 def _strip_controls(value: str) -> str:

@@ -1,15 +1,15 @@
 """Checking and cleaning attachments before anything is stored.
 
 The type is decided from the content, never from the name or the browser's content type:
-images are decoded with Pillow under a pixel bound and re-encoded (which drops EXIF, GPS
-included); PDFs must look like PDFs from their first to their last bytes and carry no
+images are decoded with Pillow within bounds on the work (pixels a side, an image and a
+request, see ``portal.images``) and re-encoded (which drops EXIF, GPS included); PDFs must look like PDFs from their first to their last bytes and carry no
 active content. Everything else gets a translated ``ValidationError``.
 """
 
 import hashlib
 import io
 import re
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
+
+from portal.images import ImageBounds, ImageTooLarge, PixelBudget, open_bounded
 
 # Decoded format -> (extension, content type, save options)
 IMAGE_FORMATS = {
@@ -43,7 +45,23 @@ class CleanFile:
         return len(self.content)
 
 
-def clean_upload(upload: UploadedFile) -> CleanFile:
+def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
+    """The stored form of the files of one request, or a ValidationError naming each refused
+    file. Their images share one budget of decoded pixels (FEEDBACK_MAX_REQUEST_PIXELS), so
+    a request's work is bounded, not only each file's."""
+    budget = PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS)
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload, budget))
+        except ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def clean_upload(upload: UploadedFile, budget: PixelBudget | None = None) -> CleanFile:
     """The stored form of an upload, or a ValidationError that names the file."""
     original = upload.name or ""
     limit = settings.FEEDBACK_MAX_ATTACHMENT_BYTES
@@ -62,7 +80,7 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     if data.startswith(b"%PDF-"):
         content, extension, content_type = _clean_pdf(data, original)
     else:
-        content, extension, content_type = _clean_image(data, original)
+        content, extension, content_type = _clean_image(data, original, budget)
     return CleanFile(
         content=content,
         name=_clean_name(original, extension),
@@ -86,35 +104,29 @@ def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
     return data, "pdf", "application/pdf"
 
 
-def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
+def _clean_image(data: bytes, original: str, budget: PixelBudget | None) -> tuple[bytes, str, str]:
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns below twice its own bound; here any bomb is an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in IMAGE_FORMATS:
-                    raise _not_supported(original)
-                width, height = image.size
-                # Checked before decoding: the header is all a bomb needs to be caught.
-                if width * height > settings.FEEDBACK_MAX_IMAGE_PIXELS:
-                    raise _too_many_pixels(original)
-                image.load()  # verify() accepts truncated files; a full decode does not
-                extension, content_type, options = IMAGE_FORMATS[image.format]
-                cleaned = ImageOps.exif_transpose(image)
-                # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
-                # file unless told otherwise: keep only what drawing the pixels needs.
-                cleaned.info = {
-                    key: value for key, value in cleaned.info.items() if key == "transparency"
-                }
-                if image.format == "JPEG" and cleaned.mode not in ("RGB", "L"):
-                    cleaned = cleaned.convert("RGB")
-                output = io.BytesIO()
-                # No exif=, no pnginfo, no comment: metadata (GPS, camera, text) is dropped.
-                cleaned.save(output, format=image.format, **options)
+        with open_bounded(io.BytesIO(data), _image_bounds(), IMAGE_FORMATS) as image:
+            # image.size is what decoding will produce (a large JPEG already reduced):
+            # counted against the request's budget before any pixel is decoded.
+            if budget is not None and not budget.take(image.width * image.height):
+                raise _over_request_budget(original)
+            image.load()  # verify() accepts truncated files; a full decode does not
+            extension, content_type, options = IMAGE_FORMATS[image.format]
+            cleaned = ImageOps.exif_transpose(image)
+            # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
+            # file unless told otherwise: keep only what drawing the pixels needs.
+            cleaned.info = {
+                key: value for key, value in cleaned.info.items() if key == "transparency"
+            }
+            if image.format == "JPEG" and cleaned.mode not in ("RGB", "L"):
+                cleaned = cleaned.convert("RGB")
+            output = io.BytesIO()
+            # No exif=, no pnginfo, no comment: metadata (GPS, camera, text) is dropped.
+            cleaned.save(output, format=image.format, **options)
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Pillow's own bound, reached while reading the header: the same answer as ours.
+    except ImageTooLarge:
         raise _too_many_pixels(original) from None
     except UnidentifiedImageError:
         raise _not_supported(original) from None
@@ -127,15 +139,43 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
     return output.getvalue(), extension, content_type
 
 
+def _image_bounds() -> ImageBounds:
+    return ImageBounds(
+        max_side=settings.FEEDBACK_MAX_IMAGE_SIDE, max_pixels=settings.FEEDBACK_MAX_IMAGE_PIXELS
+    )
+
+
 def _too_many_pixels(original: str) -> ValidationError:
     return ValidationError(
-        _("“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels are accepted."),
+        _(
+            "“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels and "
+            "%(side)s pixels a side are accepted."
+        ),
         code="too_many_pixels",
         params={
             "name": _display_name(original),
-            "megapixels": settings.FEEDBACK_MAX_IMAGE_PIXELS // 1_000_000,
+            "megapixels": _megapixels(settings.FEEDBACK_MAX_IMAGE_PIXELS),
+            "side": f"{settings.FEEDBACK_MAX_IMAGE_SIDE:,}",
         },
     )
+
+
+def _over_request_budget(original: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” takes the photos of this message over %(megapixels)s megapixels "
+            "together. Send it with a second message, or choose a smaller photo."
+        ),
+        code="too_many_pixels_together",
+        params={
+            "name": _display_name(original),
+            "megapixels": _megapixels(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+        },
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:g}"
 
 
 def _not_supported(original: str) -> ValidationError:

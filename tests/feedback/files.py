@@ -138,3 +138,10 @@ def jpeg_with_xmp_location() -> bytes:
     xmp = b"<x:xmpmeta><exif:GPSLatitude>23.5880</exif:GPSLatitude><script>x</script></x:xmpmeta>"
     Image.new("RGB", (16, 16)).save(buffer, "JPEG", xmp=xmp)
     return buffer.getvalue()
+
+
+def flat_image(fmt: str, size: tuple[int, int], **options) -> bytes:
+    """One colour over a huge area: a few KB on the wire, megapixels once decoded."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(buffer, fmt, **options)
+    return buffer.getvalue()
