@@ -341,8 +341,8 @@ class Command(BaseCommand):
 def classify(status: int, page: str, names: list[str]) -> str:
     if status == 302:
         return "reference"
-    # Refused files: the form again, in Arabic, with an error that names each file.
-    if status == 200 and 'lang="ar"' in page and all(f"“{name}”" in page for name in names):
+    # Refused files: the form again, with an Arabic error that names each file (in «»).
+    if status == 200 and 'lang="ar"' in page and all(f"«{name}»" in page for name in names):
         return "translated error"
     return "other"
 
