@@ -2,8 +2,8 @@
 
 The type is decided from the content, never from the name or the browser's content type:
 images are decoded with Pillow within bounds on the work (pixels a side, an image and a
-request, see ``portal.images``) and re-encoded (which drops EXIF, GPS included); PDFs must look like PDFs from their first to their last bytes and carry no
-active content. Everything else gets a translated ``ValidationError``.
+request, see ``portal.images``) and re-encoded (which drops EXIF, GPS included); PDFs are parsed by qpdf in a bounded child process (``feedback.pdfcheck``) and must
+carry no active content. Everything else gets a translated ``ValidationError``.
 """
 
 import hashlib
@@ -21,6 +21,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
 
+from feedback import pdfcheck
 from portal.images import ImageBounds, ImageTooLarge, PixelBudget, open_bounded
 
 # Decoded format -> (extension, content type, save options)
@@ -29,8 +30,6 @@ IMAGE_FORMATS = {
     "PNG": ("png", "image/png", {"optimize": True}),
     "WEBP": ("webp", "image/webp", {"quality": 85}),
 }
-# PDF names that run code or carry other files: a citizen's scan has no need of them.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|RichMedia)\b")
 
 
 @dataclass(frozen=True)
@@ -90,15 +89,29 @@ def clean_upload(upload: UploadedFile, budget: PixelBudget | None = None) -> Cle
 
 
 def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
-    # A real PDF starts with a version header and ends with an end-of-file marker.
-    if not re.match(rb"%PDF-\d\.\d", data) or b"%%EOF" not in data[-1024:]:
+    # A PDF starts with a version header; the rest is for the parser to judge.
+    if not re.match(rb"%PDF-\d\.\d", data):
         raise _not_supported(original)
-    if PDF_ACTIVE_CONTENT.search(data):
+    verdict = pdfcheck.check(
+        data,
+        seconds=settings.FEEDBACK_PDF_CHECK_SECONDS,
+        memory_mb=settings.FEEDBACK_PDF_CHECK_MEMORY_MB,
+    )
+    if verdict == pdfcheck.ACTIVE:
         raise ValidationError(
             _(
                 "“%(name)s” contains scripts or embedded files. Print it to a new PDF and try again."
             ),
             code="pdf_active",
+            params={"name": _display_name(original)},
+        )
+    if verdict != pdfcheck.CLEAN:
+        raise ValidationError(
+            _(
+                "“%(name)s” is a damaged, incomplete or password-protected PDF. Save or print "
+                "it to a new PDF and try again."
+            ),
+            code="pdf_damaged",
             params={"name": _display_name(original)},
         )
     return data, "pdf", "application/pdf"

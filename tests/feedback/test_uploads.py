@@ -78,7 +78,12 @@ ATTACKS = [
     ("html renamed", "photo.jpg", files.HTML, "is not a JPEG, PNG or WebP photo or a PDF"),
     ("script renamed", "photo.jpg", files.SCRIPT, "is not a JPEG, PNG or WebP photo or a PDF"),
     ("gif", "anim.gif", files.gif_bytes(), "is not a JPEG, PNG or WebP photo or a PDF"),
-    ("fake pdf", "letter.pdf", files.FAKE_PDF, "is not a JPEG, PNG or WebP photo or a PDF"),
+    (
+        "fake pdf",
+        "letter.pdf",
+        files.FAKE_PDF,
+        "is a damaged, incomplete or password-protected PDF",
+    ),
     (
         "pdf with javascript",
         "form.pdf",
