@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
 
 from feedback import pdfcheck
-from portal.images import ImageBounds, ImageTooLarge, PixelBudget, open_bounded
+from portal.images import ImageBounds, ImageTooLarge, PixelBudget, cost, open_bounded
 
 # Decoded format -> (extension, content type, save options)
 IMAGE_FORMATS = {
@@ -122,11 +122,13 @@ def _clean_image(data: bytes, original: str, budget: PixelBudget | None) -> tupl
         with open_bounded(io.BytesIO(data), _image_bounds(), IMAGE_FORMATS) as image:
             # image.size is what decoding will produce (a large JPEG already reduced):
             # counted against the request's budget before any pixel is decoded.
-            if budget is not None and not budget.take(image.width * image.height):
+            if budget is not None and not budget.take(cost(image.size, image.format)):
                 raise _over_request_budget(original)
             image.load()  # verify() accepts truncated files; a full decode does not
             extension, content_type, options = IMAGE_FORMATS[image.format]
-            cleaned = ImageOps.exif_transpose(image)
+            # In place: a copy would hold a second full-size image for the re-encoding.
+            ImageOps.exif_transpose(image, in_place=True)
+            cleaned = image
             # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
             # file unless told otherwise: keep only what drawing the pixels needs.
             cleaned.info = {
@@ -139,8 +141,8 @@ def _clean_image(data: bytes, original: str, budget: PixelBudget | None) -> tupl
             cleaned.save(output, format=image.format, **options)
     except ValidationError:
         raise
-    except ImageTooLarge:
-        raise _too_many_pixels(original) from None
+    except ImageTooLarge as error:
+        raise _too_many_pixels(original, error.max_pixels) from None
     except UnidentifiedImageError:
         raise _not_supported(original) from None
     except (OSError, SyntaxError, ValueError, EOFError):
@@ -158,7 +160,7 @@ def _image_bounds() -> ImageBounds:
     )
 
 
-def _too_many_pixels(original: str) -> ValidationError:
+def _too_many_pixels(original: str, max_pixels: int | None) -> ValidationError:
     return ValidationError(
         _(
             "“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels and "
@@ -167,7 +169,7 @@ def _too_many_pixels(original: str) -> ValidationError:
         code="too_many_pixels",
         params={
             "name": _display_name(original),
-            "megapixels": _megapixels(settings.FEEDBACK_MAX_IMAGE_PIXELS),
+            "megapixels": _megapixels(max_pixels or settings.FEEDBACK_MAX_IMAGE_PIXELS),
             "side": f"{settings.FEEDBACK_MAX_IMAGE_SIDE:,}",
         },
     )

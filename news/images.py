@@ -44,8 +44,8 @@ def validate_photo(value) -> None:
     except ImageTooLarge:
         raise ValidationError(
             _(
-                "The photo is too large an image: at most 24 megapixels and 10,000 pixels a "
-                "side (a larger JPEG is reduced)."
+                "The photo is too large an image: at most 24 megapixels (12 for WebP) and "
+                "10,000 pixels a side (a larger JPEG is reduced)."
             ),
             code="too_many_pixels",
         ) from None
@@ -72,7 +72,8 @@ def without_metadata(upload) -> ContentFile:
     with open_bounded(upload, BOUNDS, ALLOWED_FORMATS) as original:
         fmt = original.format
         transparency = original.info.get("transparency")
-        image = ImageOps.exif_transpose(original)
+        ImageOps.exif_transpose(original, in_place=True)  # a copy would double the memory
+        image = original
         image.info = {"transparency": transparency} if transparency is not None else {}
         buffer = io.BytesIO()
         if fmt == "JPEG":
@@ -106,7 +107,8 @@ def make_renditions(source_name: str, pk: int) -> dict:
         default_storage.open(source_name, "rb") as handle,
         open_bounded(handle, BOUNDS, ALLOWED_FORMATS) as original,
     ):
-        image = ImageOps.exif_transpose(original)
+        ImageOps.exif_transpose(original, in_place=True)
+        image = original
         if image.mode != "RGB":
             background = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")

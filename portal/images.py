@@ -3,7 +3,8 @@
 Used by every upload that Pillow decodes (feedback attachments, news photos). A bound on the
 pixels a header declares is not a bound on the work: a flat 16383×2435 WebP is 71 KB and
 decodes to 40 MP (120 MB, several times that while it is re-encoded). So every image must fit
-a bound a side and in pixels *after reduction*: a baseline JPEG is reduced while it is
+a bound a side and in pixels *after reduction* (a WebP pixel counts twice, see
+``PIXEL_WEIGHT``): a baseline JPEG is reduced while it is
 decoded (libjpeg scales by 1/2, 1/4 or 1/8 through ``Image.draft()``, at a fraction of the
 memory and time); any other image above the bound, progressive JPEGs included (their decoder
 keeps the coefficients of the whole full-size image), is refused from its header, before a
@@ -21,10 +22,19 @@ from PIL import Image
 
 # The scales libjpeg can decode at, smallest reduction first.
 JPEG_SCALES = (2, 4, 8)
+# Pixels of a format that count more than once against the bounds, for what its decoder
+# holds besides the image: Pillow decodes every WebP through libwebp's animation decoder,
+# which keeps two RGBA canvases of its own (a 24 MP WebP peaked at 387 MB where a PNG or
+# JPEG of the same size took 108 MB).
+PIXEL_WEIGHT = {"WEBP": 2}
 
 
 class ImageTooLarge(Exception):
     """The image cannot be brought within the bounds (or Pillow's own) cheaply."""
+
+    def __init__(self, max_pixels: int | None = None) -> None:
+        super().__init__(max_pixels)
+        self.max_pixels = max_pixels  # the bound for this image's format, when known
 
 
 @dataclass(frozen=True)
@@ -32,9 +42,17 @@ class ImageBounds:
     max_side: int
     max_pixels: int
 
-    def admit(self, size: tuple[int, int]) -> bool:
+    def admit(self, size: tuple[int, int], image_format: str | None) -> bool:
         width, height = size
-        return max(width, height) <= self.max_side and width * height <= self.max_pixels
+        return max(width, height) <= self.max_side and cost(size, image_format) <= self.max_pixels
+
+    def max_pixels_of(self, image_format: str | None) -> int:
+        return self.max_pixels // PIXEL_WEIGHT.get(image_format or "", 1)
+
+
+def cost(size: tuple[int, int], image_format: str | None) -> int:
+    """The pixels an image counts for against the bounds and a request's budget."""
+    return size[0] * size[1] * PIXEL_WEIGHT.get(image_format or "", 1)
 
 
 @dataclass
@@ -74,17 +92,17 @@ def open_bounded(
 
 
 def _reduce_to_fit(image: Image.Image, bounds: ImageBounds) -> None:
-    if bounds.admit(image.size):
+    if bounds.admit(image.size, image.format):
         return
     if image.format == "JPEG" and not image.info.get("progressive"):
         width, height = image.size
         for scale in JPEG_SCALES:
             reduced = (-(-width // scale), -(-height // scale))  # libjpeg rounds up
-            if bounds.admit(reduced):
+            if bounds.admit(reduced, image.format):
                 # draft() picks the largest scale that still gives at least the size asked
                 # for: asking for the rounded-down size gives exactly this scale.
                 image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
-                if bounds.admit(image.size):
+                if bounds.admit(image.size, image.format):
                     return
                 break
-    raise ImageTooLarge
+    raise ImageTooLarge(bounds.max_pixels_of(image.format))

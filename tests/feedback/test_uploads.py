@@ -280,3 +280,16 @@ def test_the_request_budget_is_a_setting(client, form_data, settings):
     uploads = [files.upload(name, photo) for name in ("a.png", "b.png", "c.png")]
     response = post(client, form_data, uploads, lang="ar")
     assert "بإضافة «c.png» تتجاوز صور هذه الرسالة مجتمعةً 2 ميغابكسل" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_webp_pixel_counts_twice(client, form_data):
+    # Pillow's WebP decoder holds two RGBA canvases besides the image: half the bound.
+    size = (5_000, 2_500)  # 12.5 MP
+    png = files.upload("plan.png", files.flat_image("PNG", size))
+    assert post(client, form_data, [png]).status_code == 302
+
+    webp = files.upload("plan.webp", files.flat_image("WEBP", size))
+    response = post(client, form_data, [webp])
+    page = response.content.decode()
+    assert "“plan.webp” is too large an image. Photos up to 12 megapixels" in page

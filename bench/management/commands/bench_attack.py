@@ -44,6 +44,25 @@ def flat_image(fmt: str, size: tuple[int, int]) -> bytes:
     return buffer.getvalue()
 
 
+def huge_dimensions() -> list[tuple[str, bytes]]:
+    webp = flat_image("WEBP", (16383, 2435))  # 71 KB, 39.9 MP
+    png = flat_image("PNG", (7800, 5100))  # 125 KB, 39.8 MP
+    return [("wide-1.webp", webp), ("plan.png", png), ("wide-2.webp", webp)]
+
+
+def within_bounds() -> list[tuple[str, bytes]]:
+    # The most a request may still decode: 24 MP of PNG and 12 MP of WebP (a WebP pixel
+    # counts twice), 48 MP of the 50 MP a request may decode.
+    return [
+        ("plan.png", flat_image("PNG", (6_000, 4_000))),
+        ("wide.webp", flat_image("WEBP", (9_999, 1_200))),
+        ("note.webp", flat_image("WEBP", (64, 64))),
+    ]
+
+
+ATTACKS = {"huge": huge_dimensions, "bounds": within_bounds}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
@@ -59,6 +78,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=4)
         parser.add_argument("--clients", type=int, default=4)
         parser.add_argument("--duration", type=int, default=20, help="Seconds of attack.")
+        parser.add_argument(
+            "--files",
+            choices=sorted(ATTACKS),
+            default="huge",
+            help="huge: the attack of issue 10 (huge dimensions, refused since the fix); "
+            "bounds: the most an attacker can still get accepted (two 24 MP WebPs).",
+        )
         parser.add_argument("--label", default="", help="A note kept with the figures.")
         parser.add_argument("--output", default=None, help="Folder of the .md and .json.")
 
@@ -67,9 +93,7 @@ class Command(BaseCommand):
             raise CommandError("Run with DJANGO_DEBUG=0 (make bench-attack does).")
         output = Path(options["output"] or settings.BASE_DIR / "docs")
         self.stdout.write("Generating the attack files ...")
-        webp = flat_image("WEBP", (16383, 2435))
-        png = flat_image("PNG", (7800, 5100))
-        files = [("wide-1.webp", webp), ("plan.png", png), ("wide-2.webp", webp)]
+        files = ATTACKS[options["files"]]()
         load_before = os.getloadavg()
         server = self.start_gunicorn(options["port"], options["workers"])
         try:
@@ -92,6 +116,7 @@ class Command(BaseCommand):
         report = {
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "label": options["label"],
+            "files": options["files"],
             "settings": {
                 "gunicorn_workers": options["workers"],
                 "attacking_clients": options["clients"],
