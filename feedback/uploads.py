@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
 
 from feedback import pdfcheck
+from portal.formatting import local_number
 from portal.images import ImageBounds, ImageTooLarge, PixelBudget, cost, open_bounded
 
 # Decoded format -> (extension, content type, save options)
@@ -170,7 +171,7 @@ def _too_many_pixels(original: str, max_pixels: int | None) -> ValidationError:
         params={
             "name": _display_name(original),
             "megapixels": _megapixels(max_pixels or settings.FEEDBACK_MAX_IMAGE_PIXELS),
-            "side": f"{settings.FEEDBACK_MAX_IMAGE_SIDE:,}",
+            "side": local_number(settings.FEEDBACK_MAX_IMAGE_SIDE),
         },
     )
 
@@ -190,7 +191,8 @@ def _over_request_budget(original: str) -> ValidationError:
 
 
 def _megapixels(pixels: int) -> str:
-    return f"{pixels / 1_000_000:g}"
+    megapixels = pixels / 1_000_000
+    return local_number(int(megapixels) if megapixels.is_integer() else round(megapixels, 1))
 
 
 def _not_supported(original: str) -> ValidationError:
