@@ -15,6 +15,7 @@ reads as "damaged".
 """
 
 import io
+import math
 import resource
 import subprocess
 import sys
@@ -47,6 +48,7 @@ def check(data: bytes, *, seconds: float, memory_mb: int) -> str:
         run = subprocess.run(  # noqa: S603 - our own interpreter and file
             [sys.executable, "-I", str(Path(__file__).resolve()), str(seconds), str(memory_mb)],
             input=data,
+            env={},  # nothing of the portal's environment (secrets) reaches the parser
             capture_output=True,
             timeout=seconds,
             check=False,
@@ -101,7 +103,7 @@ def _is_active(obj, depth: int = 0) -> bool:
 def _child(seconds: float, memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    cpu = max(1, int(seconds))
+    cpu = max(1, math.ceil(seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
         verdict = judge(sys.stdin.buffer.read())

@@ -9,6 +9,7 @@ carry no active content. Everything else gets a translated ``ValidationError``.
 import hashlib
 import io
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,13 @@ class CleanFile:
 
 def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
     """The stored form of the files of one request, or a ValidationError naming each refused
-    file. Their images share one budget of decoded pixels (FEEDBACK_MAX_REQUEST_PIXELS), so
-    a request's work is bounded, not only each file's."""
-    budget = PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS)
+    file. The request's work is bounded, not only each file's: its images share one budget of
+    decoded pixels (FEEDBACK_MAX_REQUEST_PIXELS), its PDFs one parsing time
+    (FEEDBACK_PDF_CHECK_SECONDS)."""
+    budget = RequestBudget(
+        pixels=PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+        pdf_deadline=time.monotonic() + settings.FEEDBACK_PDF_CHECK_SECONDS,
+    )
     cleaned, errors = [], []
     for upload in uploads:
         try:
@@ -61,7 +66,13 @@ def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
     return cleaned
 
 
-def clean_upload(upload: UploadedFile, budget: PixelBudget | None = None) -> CleanFile:
+@dataclass
+class RequestBudget:
+    pixels: PixelBudget
+    pdf_deadline: float  # time.monotonic() by which every PDF of the request is judged
+
+
+def clean_upload(upload: UploadedFile, budget: RequestBudget | None = None) -> CleanFile:
     """The stored form of an upload, or a ValidationError that names the file."""
     original = upload.name or ""
     limit = settings.FEEDBACK_MAX_ATTACHMENT_BYTES
@@ -77,10 +88,15 @@ def clean_upload(upload: UploadedFile, budget: PixelBudget | None = None) -> Cle
         )
     upload.seek(0)
     data = upload.read(limit + 1)
+    if budget is None:
+        budget = RequestBudget(
+            pixels=PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+            pdf_deadline=time.monotonic() + settings.FEEDBACK_PDF_CHECK_SECONDS,
+        )
     if data.startswith(b"%PDF-"):
-        content, extension, content_type = _clean_pdf(data, original)
+        content, extension, content_type = _clean_pdf(data, original, budget.pdf_deadline)
     else:
-        content, extension, content_type = _clean_image(data, original, budget)
+        content, extension, content_type = _clean_image(data, original, budget.pixels)
     return CleanFile(
         content=content,
         name=_clean_name(original, extension),
@@ -89,14 +105,15 @@ def clean_upload(upload: UploadedFile, budget: PixelBudget | None = None) -> Cle
     )
 
 
-def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
+def _clean_pdf(data: bytes, original: str, deadline: float) -> tuple[bytes, str, str]:
     # A PDF starts with a version header; the rest is for the parser to judge.
     if not re.match(rb"%PDF-\d\.\d", data):
         raise _not_supported(original)
-    verdict = pdfcheck.check(
-        data,
-        seconds=settings.FEEDBACK_PDF_CHECK_SECONDS,
-        memory_mb=settings.FEEDBACK_PDF_CHECK_MEMORY_MB,
+    remaining = deadline - time.monotonic()
+    verdict = (
+        pdfcheck.check(data, seconds=remaining, memory_mb=settings.FEEDBACK_PDF_CHECK_MEMORY_MB)
+        if remaining > 0
+        else pdfcheck.DAMAGED  # the PDFs before it used up the request's time
     )
     if verdict == pdfcheck.ACTIVE:
         raise ValidationError(
@@ -118,12 +135,12 @@ def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
     return data, "pdf", "application/pdf"
 
 
-def _clean_image(data: bytes, original: str, budget: PixelBudget | None) -> tuple[bytes, str, str]:
+def _clean_image(data: bytes, original: str, budget: PixelBudget) -> tuple[bytes, str, str]:
     try:
         with open_bounded(io.BytesIO(data), _image_bounds(), IMAGE_FORMATS) as image:
             # image.size is what decoding will produce (a large JPEG already reduced):
             # counted against the request's budget before any pixel is decoded.
-            if budget is not None and not budget.take(cost(image.size, image.format)):
+            if not budget.take(cost(image.size, image.format)):
                 raise _over_request_budget(original)
             image.load()  # verify() accepts truncated files; a full decode does not
             extension, content_type, options = IMAGE_FORMATS[image.format]

@@ -311,9 +311,10 @@ FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 102
 FEEDBACK_MAX_IMAGE_SIDE = env_int("FEEDBACK_MAX_IMAGE_SIDE", 10_000)
 FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 24_000_000)
 FEEDBACK_MAX_REQUEST_PIXELS = env_int("FEEDBACK_MAX_REQUEST_PIXELS", 50_000_000)
-# PDFs are parsed (qpdf) in a child process with these bounds; a PDF over them is refused as
-# damaged. A scan takes about 60 ms there, most of it starting the child.
-FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 5)
+# PDFs are parsed (qpdf) in a child process with these bounds: seconds for all the PDFs of
+# one submission together, memory for each; a PDF over them is refused as damaged. A scan
+# takes about 60 ms there, most of it starting the child.
+FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 3)
 FEEDBACK_PDF_CHECK_MEMORY_MB = env_int("FEEDBACK_PDF_CHECK_MEMORY_MB", 256)
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")

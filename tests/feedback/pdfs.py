@@ -137,17 +137,23 @@ def truncated() -> bytes:
     return data[: len(data) // 2]
 
 
-def object_stream_bomb(megabytes: int = 300) -> bytes:
-    """The catalogue inside an object stream that inflates to hundreds of MB of blanks (a few
-    hundred KB sent): a reader must decode it all to find the catalogue."""
-    catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
-    header = b"1 0 "
+def _object_stream_pdf(extra: int = 0, blank_megabytes: int = 0) -> bytes:
+    """A valid PDF whose catalogue (and ``extra`` small objects) sit in one compressed object
+    stream, followed by ``blank_megabytes`` of blanks that a reader inflates with it."""
+    members = [(1, b"<< /Type /Catalog /Pages 2 0 R >>")]
+    members += [(6 + n, b"<< /K [1 2 [3]] /N /X >>") for n in range(extra)]
+    header, bodies, position = [], [], 0
+    for number, body in members:
+        header.append(b"%d %d" % (number, position))
+        bodies.append(body)
+        position += len(body) + 1
+    head = b" ".join(header) + b"\n"
     squeeze = zlib.compressobj(9)
-    parts = [squeeze.compress(header + catalog)]
+    packed = [squeeze.compress(head + b"\n".join(bodies) + b"\n")]
     blanks = b" " * (1024 * 1024)
-    parts += [squeeze.compress(blanks) for _ in range(megabytes)]
-    parts.append(squeeze.flush())
-    packed = b"".join(parts)
+    packed += [squeeze.compress(blanks) for _ in range(blank_megabytes)]
+    packed.append(squeeze.flush())
+    stream = b"".join(packed)
     out = io.BytesIO()
     out.write(b"%PDF-1.5\n")
     offsets = {}
@@ -156,25 +162,40 @@ def object_stream_bomb(megabytes: int = 300) -> bytes:
         (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"),
         (
             4,
-            b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (len(header), len(packed))
-            + packed
+            b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(members), len(head), len(stream))
+            + stream
             + b"\nendstream",
         ),
     ):
         offsets[number] = out.tell()
         out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
     offsets[5] = out.tell()
-    # A cross-reference stream (/W [1 4 2]): object 1 is entry 0 of object stream 4.
+    # A cross-reference stream (/W [1 4 4]): type 2 rows point into object stream 4.
     rows = [(0, 0, 65535), (2, 4, 0)] + [(1, offsets[n], 0) for n in (2, 3, 4, 5)]
-    table = b"".join(
-        kind.to_bytes(1, "big") + field.to_bytes(4, "big") + gen.to_bytes(2, "big")
-        for kind, field, gen in rows
+    rows += [(2, 4, index) for index in range(1, len(members))]
+    table = zlib.compress(
+        b"".join(
+            kind.to_bytes(1, "big") + field.to_bytes(4, "big") + gen.to_bytes(4, "big")
+            for kind, field, gen in rows
+        )
     )
     out.write(
-        b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
-        % len(table)
+        b"5 0 obj\n<< /Type /XRef /Size %d /W [1 4 4] /Root 1 0 R /Filter /FlateDecode "
+        b"/Length %d >>\nstream\n"
+        % (len(rows), len(table))
         + table
         + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[5]
     )
     return out.getvalue()
+
+
+def object_stream_bomb(megabytes: int = 300) -> bytes:
+    """The catalogue inside an object stream that inflates to hundreds of MB of blanks (a few
+    hundred KB sent): a reader must decode it all to find the catalogue."""
+    return _object_stream_pdf(blank_megabytes=megabytes)
+
+
+def object_flood(count: int = 150_000) -> bytes:
+    """Hundreds of thousands of small objects, compressed: seconds of parsing."""
+    return _object_stream_pdf(extra=count)

@@ -73,6 +73,8 @@ DAMAGED = [
     ("truncated", pdfs.truncated),
     # Inflates to 300 MB to reach its catalogue: over the child's memory bound.
     ("object stream bomb", pdfs.object_stream_bomb),
+    # 150,000 small compressed objects: over the memory bound long before the time bound.
+    ("object flood", pdfs.object_flood),
 ]
 
 
@@ -112,3 +114,22 @@ def test_the_memory_bound_is_a_setting(client, form_data, settings):
 def test_a_check_over_its_time_bound_reads_as_damaged():
     assert pdfcheck.check(pdfs.scan(), seconds=5, memory_mb=256) == pdfcheck.CLEAN
     assert pdfcheck.check(pdfs.scan(), seconds=0.001, memory_mb=256) == pdfcheck.DAMAGED
+
+
+@pytest.mark.django_db
+def test_the_pdfs_of_one_request_share_one_parsing_time(client, form_data, settings):
+    # 250,000 compressed objects (under 2 MB) take seconds to parse: the time runs out on
+    # it, and nothing is left for the harmless scan after it, so a request cannot hold a
+    # worker for the bound of each file in turn. (Memory is not what stops it here.)
+    settings.FEEDBACK_PDF_CHECK_SECONDS = 0.5
+    settings.FEEDBACK_PDF_CHECK_MEMORY_MB = 2048
+    uploads = [
+        files.upload("flood.pdf", pdfs.object_flood(250_000), "application/pdf"),
+        files.upload("letter.pdf", pdfs.scan(), "application/pdf"),
+    ]
+    response = client.post("/en/feedback/new/", {**form_data(), "attachments": uploads})
+
+    page = response.content.decode()
+    assert "“flood.pdf” is a damaged, incomplete or password-protected PDF." in page
+    assert "“letter.pdf” is a damaged, incomplete or password-protected PDF." in page
+    assert Submission.objects.count() == 0
