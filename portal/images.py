@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 # The scales libjpeg can decode at, smallest reduction first.
 JPEG_SCALES = (2, 4, 8)
@@ -86,6 +86,9 @@ def open_bounded(
             image = Image.open(source, formats=list(formats))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageTooLarge from None
+    if image.format not in formats:  # a plugin may answer with a variant (JPEG -> MPO)
+        image.close()
+        raise UnidentifiedImageError(f"{image.format} is not one of {sorted(formats)}")
     with image:
         _reduce_to_fit(image, bounds)
         yield image

@@ -293,3 +293,14 @@ def test_a_webp_pixel_counts_twice(client, form_data):
     response = post(client, form_data, [webp])
     page = response.content.decode()
     assert "“plan.webp” is too large an image. Photos up to 12 megapixels" in page
+
+
+@pytest.mark.django_db
+def test_a_multi_picture_jpeg_is_refused_clearly(client, form_data):
+    # The JPEG decoder answers "MPO" for a phone's multi-picture file: not one we store.
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (40, 30)), Image.new("RGB", (40, 30), (9, 9, 9))
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    response = post(client, form_data, [files.upload("3d.jpg", buffer.getvalue())])
+    assert response.status_code == 200
+    assert "“3d.jpg” is not a JPEG, PNG or WebP photo or a PDF" in response.content.decode()
