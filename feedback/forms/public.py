@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
-from feedback.uploads import CleanFile, clean_upload
+from feedback.uploads import CleanFile, clean_uploads
 from portal.formatting import local_number
 from portal.forms import CitizenForm, CitizenTextField, OneLineField
 
@@ -36,7 +36,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, checked together by ``clean_uploads``."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
@@ -52,15 +52,7 @@ class MultipleFileField(forms.FileField):
                 code="too_many",
                 params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
             )
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_uploads(files)
 
 
 EMAIL_FORMAT = _("Enter an e-mail address in the correct format, like name@example.com.")
