@@ -53,6 +53,10 @@ class ArticleQuerySet(models.QuerySet):
         feed, sitemap and the home page go through here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
+    def featured(self) -> "ArticleQuerySet":
+        """The featured stories, newest first (the home page's featured slot)."""
+        return self.filter(is_featured=True).order_by("-publish_at", "-pk")
+
     def next_scheduled_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """When the next published article becomes public (None: nothing is scheduled);
         the page cache never keeps a page past it."""

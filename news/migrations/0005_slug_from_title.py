@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0003_editors_permissions'),
+        ('news', '0004_photo_bounds'),
     ]
 
     operations = [
