@@ -77,7 +77,7 @@ def test_no_lone_card_on_the_last_row(demo_site, new_page, width_name, viewport)
         page.goto(demo_site.url + url)
         grid = page.locator(".news-grid").first
         width = grid.bounding_box()["width"]
-        cards = [box for box in (li.bounding_box() for li in grid.locator("> li").all())]
+        cards = [li.bounding_box() for li in grid.locator("> li").all()]
         rows: dict[int, list] = {}
         for box in cards:
             rows.setdefault(round(box["y"]), []).append(box)
