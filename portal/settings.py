@@ -307,6 +307,12 @@ FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 102
 # Images larger than this are refused before decoding (a decompression bomb declares a
 # huge size in a few bytes). 40 MP covers every phone camera.
 FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
+# Files of a form that came back with an error are kept (cleaned, private) this long for
+# the citizen to send it again; then the token refuses them and purge_kept_uploads deletes
+# them (feedback/kept_uploads.py).
+FEEDBACK_KEPT_UPLOADS_SECONDS = env_int("FEEDBACK_KEPT_UPLOADS_SECONDS", 60 * 60)
+if FEEDBACK_KEPT_UPLOADS_SECONDS < 60:
+    raise ConfigurationError("FEEDBACK_KEPT_UPLOADS_SECONDS must be at least 60.")
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
 # Rate limits: (requests, seconds). Counted in the cache (Redis when configured), keyed by

@@ -7,6 +7,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from feedback.forms.kept import KeptUploadsMixin
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
 from feedback.uploads import CleanFile, clean_upload
@@ -36,31 +37,49 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``.
+
+    ``kept_count`` files kept from an earlier try (``KeptUploadsMixin``) count against
+    the limit; ``accepted`` holds the files cleaned in this request even when another
+    file was refused, so they can be kept for the next try.
+    """
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf"})
         )
         super().__init__(**kwargs)
+        self.kept_count = 0
+        self.accepted: list[CleanFile] = []
 
     def clean(self, data, initial=None) -> list[CleanFile]:
+        self.accepted = []
         files = [f for f in (data or []) if f]
-        if len(files) > settings.FEEDBACK_MAX_ATTACHMENTS:
+        if len(files) + self.kept_count > settings.FEEDBACK_MAX_ATTACHMENTS:
+            # Refused before any decoding: the work of a request stays bounded.
+            if self.kept_count:
+                raise ValidationError(
+                    _(
+                        "Choose at most %(count)s files in all: %(kept)s are kept from before. "
+                        "Remove a kept file to choose another."
+                    ),
+                    code="too_many",
+                    params={"count": settings.FEEDBACK_MAX_ATTACHMENTS, "kept": self.kept_count},
+                )
             raise ValidationError(
                 _("Choose at most %(count)s files."),
                 code="too_many",
                 params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
             )
-        cleaned, errors = [], []
+        errors = []
         for upload in files:
             try:
-                cleaned.append(clean_upload(upload))
+                self.accepted.append(clean_upload(upload))
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
             raise ValidationError(errors)
-        return cleaned
+        return self.accepted
 
 
 def _strip_controls(value: str) -> str:
@@ -68,8 +87,9 @@ def _strip_controls(value: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
 
 
-class SubmissionForm(ErrorSummaryMixin, forms.Form):
+class SubmissionForm(KeptUploadsMixin, ErrorSummaryMixin, forms.Form):
     error_summary_exclude = ("website",)
+    kept_uploads_scope = "submission"
 
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),

@@ -112,7 +112,7 @@ def test_upload_attacks_get_a_clear_error_and_nothing_is_stored(
     assert message in page
     assert f"“{name}”" in page
     assert 'href="#id_attachments"' in page  # linked from the error summary
-    assert "choose your files again" in page
+    assert "is kept" not in page  # a refused file is never kept for the next try
     assert Submission.objects.count() == 0
     assert stored_files() == []
 

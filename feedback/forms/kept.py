@@ -1,0 +1,84 @@
+"""Citizen forms that keep their files across a failed submission (``feedback.kept_uploads``).
+
+A form with a ``MultipleFileField`` mixes in ``KeptUploadsMixin``, names its scope, and
+its template includes ``includes/kept_uploads.html`` inside the file field's group; its
+view calls ``form.keep_uploads()`` before rendering a bound form again (any error page:
+invalid fields, rate limit, failed save) and hands ``form.kept_uploads`` to the workflow
+when the form is accepted.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from feedback.kept_uploads import KeptUploads
+
+TOKEN_FIELD = "kept_uploads"
+REMOVE_FIELD = "kept_remove"
+
+FILES_NOT_KEPT = gettext_lazy(
+    "The files you chose earlier could not be kept: the form was open too long or was "
+    "changed. Choose them again, or send without them."
+)
+
+
+class KeptUploadsMixin:
+    """Put before ``ErrorSummaryMixin``. ``kept_uploads_scope`` binds the token to one form
+    (for a clarification, include the request's reference): a token of another form opens
+    nothing here."""
+
+    kept_uploads_field = "attachments"
+    kept_uploads_scope = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.kept_uploads_scope:
+            raise TypeError(f"{type(self).__name__} must set kept_uploads_scope")
+        self.kept_uploads = KeptUploads(scope=self.kept_uploads_scope)
+
+    def full_clean(self) -> None:
+        if self.is_bound:
+            self.kept_uploads = KeptUploads.from_token(
+                self.data.get(self.kept_uploads_token_name, ""), self.kept_uploads_scope
+            )
+            getlist = getattr(self.data, "getlist", None)
+            if getlist is not None:
+                self.kept_uploads.remove(getlist(self.kept_remove_name))
+            # The kept files take their places first: new ones fill what is left.
+            self.fields[self.kept_uploads_field].kept_count = len(self.kept_uploads.files)
+        super().full_clean()
+        if self.is_bound and self.kept_uploads.lost:
+            # Never send without the files the citizen believes are attached.
+            self.add_error(self.kept_uploads_field, ValidationError(FILES_NOT_KEPT, code="lost"))
+
+    def keep_uploads(self) -> None:
+        """Keep the files cleaned in this request, so the re-rendered form still has them.
+        Refused files are not kept; the summary says why each was refused."""
+        field = self.fields[self.kept_uploads_field]
+        self.kept_uploads.keep(field.accepted)
+        field.accepted = []
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = super().error_links()
+        if links:
+            anchor = self[self.kept_uploads_field].auto_id
+            links.extend(
+                (anchor, _("“%(name)s” is kept: you do not need to choose it again.")
+                 % {"name": kept.name})
+                for kept in self.kept_uploads.files
+            )
+        return links
+
+    @property
+    def kept_uploads_token_name(self) -> str:
+        return self.add_prefix(TOKEN_FIELD)
+
+    @property
+    def kept_remove_name(self) -> str:
+        return self.add_prefix(REMOVE_FIELD)
+
+    @property
+    def kept_uploads_room(self) -> int:
+        """How many files may still be chosen beside the kept ones."""
+        return max(0, settings.FEEDBACK_MAX_ATTACHMENTS - len(self.kept_uploads.files))
