@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from feedback.kept_uploads import KeptUploads
 
-TOKEN_FIELD = "kept_uploads"
+KEPT_FIELD = "kept_uploads"
 REMOVE_FIELD = "kept_remove"
 
 FILES_NOT_KEPT = gettext_lazy(
@@ -64,15 +64,18 @@ class KeptUploadsMixin:
         if links:
             anchor = self[self.kept_uploads_field].auto_id
             links.extend(
-                (anchor, _("“%(name)s” is kept: you do not need to choose it again.")
-                 % {"name": kept.name})
+                (
+                    anchor,
+                    _("“%(name)s” is kept: you do not need to choose it again.")
+                    % {"name": kept.name},
+                )
                 for kept in self.kept_uploads.files
             )
         return links
 
     @property
     def kept_uploads_token_name(self) -> str:
-        return self.add_prefix(TOKEN_FIELD)
+        return self.add_prefix(KEPT_FIELD)
 
     @property
     def kept_remove_name(self) -> str:
