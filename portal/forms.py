@@ -23,6 +23,10 @@ class ErrorSummaryMixin:
             links.extend((anchor, str(message)) for message in self.errors[name])
         return links
 
+    def error_summary_notes(self) -> list[str]:
+        """Reassurances shown under the errors, not as errors (e.g. which files are kept)."""
+        return []
+
 
 class OneTimeCodeForm(ErrorSummaryMixin, forms.Form):
     """The six-digit code of an authenticator app, checked against the user's devices."""

@@ -59,19 +59,14 @@ class KeptUploadsMixin:
         self.kept_uploads.keep(field.accepted)
         field.accepted = []
 
-    def error_links(self) -> list[tuple[str, str]]:
-        links = super().error_links()
-        if links:
-            anchor = self[self.kept_uploads_field].auto_id
-            links.extend(
-                (
-                    anchor,
-                    _("“%(name)s” is kept: you do not need to choose it again.")
-                    % {"name": kept.name},
-                )
-                for kept in self.kept_uploads.files
-            )
-        return links
+    def error_summary_notes(self) -> list[str]:
+        notes = super().error_summary_notes()
+        if not self.errors:
+            return notes
+        return notes + [
+            _("“%(name)s” is kept: you do not need to choose it again.") % {"name": kept.name}
+            for kept in self.kept_uploads.files
+        ]
 
     @property
     def kept_uploads_token_name(self) -> str:

@@ -121,9 +121,7 @@ def test_a_removed_file_is_deleted_and_not_sent(
 ):
     [file_id] = REMOVE.findall(kept_photo.content.decode())
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(
-            client, form_data(kept_uploads=token_of(kept_photo), kept_remove=file_id)
-        )
+        response = post(client, form_data(kept_uploads=token_of(kept_photo), kept_remove=file_id))
     assert response.status_code == 302
     assert Attachment.objects.count() == 0
     assert kept_files() == []
