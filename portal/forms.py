@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import enrolment
 from portal.text import normalize_search_text
 
 
@@ -62,3 +63,41 @@ class OneTimeCodeForm(ErrorSummaryMixin, forms.Form):
         raise forms.ValidationError(
             _("That code is not right. Check that your phone's clock is correct and try again.")
         )
+
+
+class EnrolmentCodeForm(ErrorSummaryMixin, forms.Form):
+    """The one-time enrolment code an administrator gave with the account."""
+
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        help_text=_(
+            "The code you were given with your account, for example ABCD-EFGH-JKLM. "
+            "Capital or small letters, with or without dashes."
+        ),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self) -> str:
+        result = enrolment.check(self.user, self.cleaned_data["code"])
+        if result is enrolment.Check.ACCEPTED:
+            return self.cleaned_data["code"]
+        messages = {
+            enrolment.Check.WRONG: _("That enrolment code is not right. Check it and try again."),
+            enrolment.Check.EXPIRED: _(
+                "This enrolment code has expired. Ask an administrator for a new one."
+            ),
+            enrolment.Check.SPENT: _(
+                "Too many wrong enrolment codes. Ask an administrator for a new one."
+            ),
+            enrolment.Check.MISSING: _(
+                "There is no enrolment code for your account. Ask an administrator for one."
+            ),
+        }
+        raise forms.ValidationError(messages[result], code=result.value)
