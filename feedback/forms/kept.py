@@ -31,8 +31,10 @@ class KeptUploadsMixin:
     kept_uploads_field = "attachments"
     kept_uploads_scope = ""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, kept_uploads_scope: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A form about one request (a clarification) passes its own scope per instance.
+        self.kept_uploads_scope = kept_uploads_scope or self.kept_uploads_scope
         if not self.kept_uploads_scope:
             raise TypeError(f"{type(self).__name__} must set kept_uploads_scope")
         self.kept_uploads = KeptUploads(scope=self.kept_uploads_scope)

@@ -8,13 +8,19 @@ import time
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.management import call_command
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
+from feedback.forms.kept import KeptUploadsMixin
+from feedback.forms.public import MultipleFileField
 from feedback.kept_uploads import SALT
 from feedback.models import Attachment, Submission
+from portal.forms import ErrorSummaryMixin
 from tests.feedback import files
 
 URL = "/{lang}/feedback/new/"
@@ -158,7 +164,7 @@ def test_a_tampered_token_asks_for_the_files_again(client, form_data, kept_photo
 
 @pytest.mark.django_db
 def test_garbage_tokens_are_handled(client, form_data):
-    for junk in ["x", "a" * 5000, "W10:1abc:xyz", "..::..", "%00"]:
+    for junk in ["x", "a" * 5000, "W10:1abc:xyz", "..::..", "%00", "\x00", "تواصل:1:2"]:
         response = post(client, form_data(kept_uploads=junk))
         assert response.status_code == 200
         assert "could not be kept" in response.content.decode()
@@ -293,3 +299,44 @@ def test_purge_without_any_kept_file(settings, tmp_path):
     out = io.StringIO()
     call_command("purge_kept_uploads", stdout=out)
     assert "0 files deleted" in out.getvalue()
+
+
+class ClarificationLikeForm(KeptUploadsMixin, ErrorSummaryMixin, forms.Form):
+    """What the clarification inquiry will be: its own fields, the same kept files."""
+
+    answer = forms.CharField()
+    attachments = MultipleFileField(required=False)
+
+
+def bound(data, uploads=(), scope="clarification:TW-2345-6789"):
+    post_data = QueryDict(mutable=True)
+    for key, value in data.items():
+        post_data.setlist(key, value if isinstance(value, list) else [value])
+    file_data = MultiValueDict({"attachments": list(uploads)})
+    return ClarificationLikeForm(post_data, file_data, kept_uploads_scope=scope)
+
+
+@pytest.mark.django_db
+def test_another_citizen_form_reuses_the_mechanism_with_its_own_scope():
+    first = bound({"answer": ""}, [photo()])
+    assert not first.is_valid()
+    first.keep_uploads()
+    token = first.kept_uploads.token
+    assert [kept.name for kept in first.kept_uploads.files] == ["IMG_2041.jpg"]
+
+    again = bound({"answer": "The street is Al Khuwair 33.", "kept_uploads": token})
+    assert again.is_valid()
+    assert [clean.name for clean in again.kept_uploads.load()] == ["IMG_2041.jpg"]
+    # The same token on the clarification of another request, or on the submission form:
+    for scope in ("clarification:TW-9999-9999", "submission"):
+        elsewhere = bound({"answer": "x", "kept_uploads": token}, scope=scope)
+        assert not elsewhere.is_valid()
+        assert "could not be kept" in str(elsewhere.errors["attachments"])
+
+
+def test_a_form_without_a_scope_is_a_programming_error():
+    class Unscoped(KeptUploadsMixin, ErrorSummaryMixin, forms.Form):
+        attachments = MultipleFileField(required=False)
+
+    with pytest.raises(TypeError):
+        Unscoped()
