@@ -2,8 +2,9 @@
 
 Stored text (a ``search_text`` column) and the visitor's query go through the same
 function, so a query typed without diacritics finds text written with them and the
-reverse. PostgreSQL's ``arabic`` dictionary and ``unaccent`` do not do this reliably
-(see ../shared/PITFALLS.md), so both databases search the normalised column.
+reverse. PostgreSQL's ``arabic`` text-search configuration stems inconsistently (``وزارة``
+and ``الوزارة`` do not match) and ``unaccent`` does not strip Arabic diacritics, so both
+databases search the normalised column.
 """
 
 import re

@@ -227,14 +227,9 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
     """The citizen asks for their personal data to be deleted; moderators do it."""
-    submission = _by_token(token)
+    submission = _submission_for_token(token)
     form = ErasureRequestForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, erasure_form=form, status=400)
     workflow.request_erasure(submission)
     return redirect("feedback:track_link", token=token)
-
-
-def _by_token(token: str) -> Submission:
-    submission = _submission_for_token(token)
-    return submission
