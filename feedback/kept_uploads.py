@@ -13,6 +13,7 @@ the commit; ``feedback.forms.kept.KeptUploadsMixin`` gives any citizen form this
 """
 
 import hashlib
+import io
 import logging
 import re
 import secrets
@@ -25,9 +26,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from feedback.models import private_storage
 from feedback.uploads import CleanFile
+from portal.images import cost
 from portal.tasks import task
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ class KeptFile:
     sha256: str
     size: int
     kept_at: int  # Unix time; the file expires FEEDBACK_KEPT_UPLOADS_SECONDS later
+    pixels: int  # what the image counts against a message's pixel budget (0: a PDF)
 
     @property
     def path(self) -> str:
@@ -63,14 +67,22 @@ class KeptFile:
         )
 
     def as_entry(self) -> list:
-        return [self.id, self.name, self.content_type, self.sha256, self.size, self.kept_at]
+        return [
+            self.id,
+            self.name,
+            self.content_type,
+            self.sha256,
+            self.size,
+            self.kept_at,
+            self.pixels,
+        ]
 
     @classmethod
     def from_entry(cls, entry: list) -> "KeptFile":
-        id_, name, content_type, sha256, size, kept_at = entry
-        if not (_ID.match(id_) and isinstance(size, int) and isinstance(kept_at, int)):
+        id_, name, content_type, sha256, size, kept_at, pixels = entry
+        if not (_ID.match(id_) and all(isinstance(n, int) for n in (size, kept_at, pixels))):
             raise ValueError("malformed kept upload entry")
-        return cls(str(id_), str(name), str(content_type), str(sha256), size, kept_at)
+        return cls(str(id_), str(name), str(content_type), str(sha256), size, kept_at, pixels)
 
 
 @dataclass
@@ -133,6 +145,7 @@ class KeptUploads:
                 sha256=clean.sha256,
                 size=clean.size,
                 kept_at=int(time.time()),
+                pixels=_pixels(clean),
             )
             stored_as = private_storage.save(kept.path, ContentFile(clean.content))
             if stored_as != kept.path:  # never happens with 128 random bits; never guess
@@ -152,10 +165,22 @@ class KeptUploads:
     def load(self) -> list[CleanFile]:
         return [kept.load() for kept in self.files]
 
+    @property
+    def pixels(self) -> int:
+        return sum(kept.pixels for kept in self.files)
+
     def discard(self) -> None:
         """Delete the kept copies (their form was sent: they are attachments now)."""
         _delete(self.files)
         self.files = []
+
+
+def _pixels(clean: CleanFile) -> int:
+    if not clean.content_type.startswith("image/"):
+        return 0
+    # Our own re-encoded output, within the bounds: only its header is read.
+    with Image.open(io.BytesIO(clean.content)) as image:
+        return cost(image.size, image.format)
 
 
 def _salt(scope: str) -> str:

@@ -128,7 +128,9 @@ class Article(models.Model):
         upload_to="news/photos/%Y/%m/",
         blank=True,
         validators=[validate_photo],
-        help_text=_("JPEG, PNG or WebP, at most 10 MB and 40 megapixels."),
+        help_text=_(
+            "JPEG, PNG or WebP, at most 10 MB and 24 megapixels (a larger JPEG is reduced)."
+        ),
     )
     image_alt = models.CharField(
         _("photo description (alt text)"),

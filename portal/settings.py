@@ -322,9 +322,18 @@ if any(
     )
 FEEDBACK_MAX_ATTACHMENTS = env_int("FEEDBACK_MAX_ATTACHMENTS", 3)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-# Images larger than this are refused before decoding (a decompression bomb declares a
-# huge size in a few bytes). 40 MP covers every phone camera.
-FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
+# Bounds on the work of decoding images (portal/images.py), checked from the header before
+# any pixel is decoded: pixels a side and an image after reduction (a larger JPEG is decoded
+# at 1/2, 1/4 or 1/8 of its size; other formats above the bound are refused), and the pixels
+# all the images of one submission may decode together. 24 MP is a 6000×4000 photo.
+FEEDBACK_MAX_IMAGE_SIDE = env_int("FEEDBACK_MAX_IMAGE_SIDE", 10_000)
+FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 24_000_000)
+FEEDBACK_MAX_REQUEST_PIXELS = env_int("FEEDBACK_MAX_REQUEST_PIXELS", 50_000_000)
+# PDFs are parsed (qpdf) in a child process with these bounds: seconds for all the PDFs of
+# one submission together, memory for each; a PDF over them is refused as damaged. A scan
+# takes about 60 ms there, most of it starting the child.
+FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 3)
+FEEDBACK_PDF_CHECK_MEMORY_MB = env_int("FEEDBACK_PDF_CHECK_MEMORY_MB", 256)
 # Files of a form that came back with an error are kept (cleaned, private) this long for
 # the citizen to send it again; then the token refuses them and purge_kept_uploads deletes
 # them (feedback/kept_uploads.py).

@@ -24,9 +24,10 @@ FILES_NOT_KEPT = gettext_lazy(
 
 
 class KeptUploadsMixin:
-    """Put before ``ErrorSummaryMixin``. ``kept_uploads_scope`` binds the token to one form
-    (for a clarification, include the request's reference): a token of another form opens
-    nothing here."""
+    """Put before the form's base (``CitizenForm``, or any form with ``ErrorSummaryMixin``).
+
+    ``kept_uploads_scope`` binds the token to one form (for a clarification, include the
+    request's reference): a token of another form opens nothing here."""
 
     kept_uploads_field = "attachments"
     kept_uploads_scope = ""
@@ -48,7 +49,9 @@ class KeptUploadsMixin:
             if getlist is not None:
                 self.kept_uploads.remove(getlist(self.kept_remove_name))
             # The kept files take their places first: new ones fill what is left.
-            self.fields[self.kept_uploads_field].kept_count = len(self.kept_uploads.files)
+            field = self.fields[self.kept_uploads_field]
+            field.kept_count = len(self.kept_uploads.files)
+            field.kept_pixels = self.kept_uploads.pixels
         super().full_clean()
         if self.is_bound and self.kept_uploads.lost:
             # Never send without the files the citizen believes are attached.

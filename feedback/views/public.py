@@ -1,7 +1,6 @@
 """Public pages of the feedback app (send, confirmation, tracking). Views parse input,
 call ``workflow``/querysets, and render."""
 
-import contextlib
 import logging
 
 from django.conf import settings
@@ -41,7 +40,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["email"] and not ratelimit.hit("submit_email", data["email"]):
+            if data["email"] and not ratelimit.hit(
+                "submit_email", ratelimit.mailbox(data["email"])
+            ):
                 return _too_many(request, form, "submit_email")
             try:
                 submission = workflow.submit(
@@ -215,11 +216,16 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, rating_form=form, status=400)
-    # Rated already (a second tab, a double click): the page shows the first rating.
-    with contextlib.suppress(workflow.WorkflowError):
+    try:
         workflow.rate(
             submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
+    except workflow.InvalidInput as error:
+        # A comment after the erasure (from a page opened before it): said on the form.
+        form.add_error("comment", str(error))
+        return _render_tracking(request, submission, rating_form=form, status=400)
+    except workflow.AlreadyRated:
+        pass  # a second tab, a double click: the page shows the first rating
     return redirect("feedback:track_link", token=token)
 
 
