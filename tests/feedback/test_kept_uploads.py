@@ -228,6 +228,23 @@ def test_kept_and_new_files_together_obey_the_limit(client, form_data):
 
 
 @pytest.mark.django_db
+def test_kept_and_new_images_share_the_pixel_budget_of_the_message(client, form_data, settings):
+    settings.FEEDBACK_MAX_REQUEST_PIXELS = 2_000_000
+    megapixel = files.flat_image("PNG", (1_000, 1_000))
+    first = post(client, form_data(subject=""), [files.upload("a.png", megapixel)])
+    response = post(
+        client,
+        form_data(kept_uploads=token_of(first)),
+        [files.upload("b.png", megapixel), files.upload("c.png", megapixel)],
+    )
+    text = summary(response)
+    assert "“c.png” takes the photos of this message over 2 megapixels together." in text
+    assert "“a.png” is kept" in text and "“b.png” is kept" in text
+    assert "“c.png” is kept" not in text
+    assert len(kept_files()) == 2
+
+
+@pytest.mark.django_db
 def test_a_full_form_says_no_more_files_can_be_added(client, form_data):
     uploads = [files.upload(f"p{i}.png", files.png_bytes()) for i in range(3)]
     response = post(client, form_data(subject=""), uploads)
