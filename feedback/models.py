@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -495,3 +496,119 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Statistics: per-day aggregates (feedback.dailystats writes them, feedback.stats reads)
+
+# Bins of the response-time histograms. The same number of bins for both units, so one
+# set of columns serves every kind: a row's kind decides its unit (feedback.dailystats).
+# The lower edges, in working days and in working hours; the last bin has no upper edge.
+RESPONSE_BIN_EDGES = {
+    # 0.25 working day up to 5 days, 0.5 up to 10, 1 up to 30, 5 up to 60, then 60 or more.
+    "day": (
+        [i / 4 for i in range(20)]
+        + [5 + i / 2 for i in range(10)]
+        + [10 + i for i in range(20)]
+        + [30 + 5 * i for i in range(6)]
+        + [60]
+    ),
+    # 0.25 working hour up to 8 hours, 1 up to 24, 6 up to 60, 30 up to 120, then 120 or more.
+    "hour": (
+        [i / 4 for i in range(32)]
+        + [8 + i for i in range(16)]
+        + [24 + 6 * i for i in range(6)]
+        + [60, 90]
+        + [120]
+    ),
+}
+RESPONSE_BINS = 57
+RESPONSE_MEASURES = ("first_response", "answer")
+
+
+def bin_field(measure: str, index: int) -> str:
+    return f"{measure}_{index:02d}"
+
+
+class DailyStatQuerySet(models.QuerySet):
+    def countable_by(self, user) -> "DailyStatQuerySet":
+        """The aggregate rows a user's statistics read: the same scope as
+        ``Submission.objects.countable_by`` (an officer: their own ministry's rows)."""
+        scope = roles.feedback_scope(user)
+        if scope is None:
+            return self.none()
+        return self if scope.ministry_id is None else self.filter(ministry_id=scope.ministry_id)
+
+
+class DailyStat(models.Model):
+    """The statistics of the items received on one day, per current ministry, topic and kind.
+
+    A cohort row: every number describes the items *received* on ``day`` (local date) as
+    they are now, so each item counts in exactly one row (its day of receipt, its current
+    ministry, topic and kind) and moves to another row only when it changes ministry.
+    ``feedback.workflow`` keeps the rows in step in the same transaction as each change;
+    ``rebuild_stats`` recomputes them from the submissions and their audit rows. The
+    definitions are in docs/decisions.md ("Statistics from daily aggregates").
+    """
+
+    day = models.DateField(_("day of receipt"))
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ministry"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    received = models.IntegerField(_("received"), default=0, db_default=0)
+    # Items of this row now in each status (their sum is ``received``).
+    status_submitted = models.IntegerField(default=0, db_default=0)
+    status_routed = models.IntegerField(default=0, db_default=0)
+    status_in_progress = models.IntegerField(default=0, db_default=0)
+    status_answered = models.IntegerField(default=0, db_default=0)
+    status_closed = models.IntegerField(default=0, db_default=0)
+    status_rejected = models.IntegerField(default=0, db_default=0)
+    status_duplicate = models.IntegerField(default=0, db_default=0)
+    # Items with a first response (acknowledged, answered or rejected) and with an answer:
+    # the totals of the two histograms.
+    first_responses = models.IntegerField(default=0, db_default=0)
+    answers = models.IntegerField(default=0, db_default=0)
+    # Events of the items of this row, counted however often they happened.
+    reroutes = models.IntegerField(default=0, db_default=0)
+    send_backs = models.IntegerField(default=0, db_default=0)
+    reopenings = models.IntegerField(default=0, db_default=0)
+    ratings = models.IntegerField(default=0, db_default=0)
+    rating_sum = models.IntegerField(default=0, db_default=0)
+
+    objects = DailyStatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily statistics")
+        verbose_name_plural = _("daily statistics")
+        constraints = [
+            # The upsert's conflict target (feedback.dailystats): one row per key, "not
+            # routed" (NULL) included, which a plain unique constraint would not catch.
+            models.UniqueConstraint(
+                "day",
+                Coalesce("ministry", models.Value(0)),
+                "topic",
+                "kind",
+                name="dailystat_key",
+            ),
+        ]
+        indexes = [
+            # An officer's statistics: one ministry's rows over a range of days.
+            models.Index(fields=["ministry", "day"], name="dailystat_ministry_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.ministry_id} {self.topic_id} {self.kind}"
+
+
+for _measure in RESPONSE_MEASURES:
+    for _index in range(RESPONSE_BINS):
+        # Items whose time (received -> first response or answer) falls in this bin.
+        DailyStat.add_to_class(bin_field(_measure, _index), models.IntegerField(default=0, db_default=0))

@@ -20,6 +20,7 @@ from portal.env import (
     env_list,
     env_required,
     env_str,
+    env_time,
     env_time_zone,
 )
 
@@ -321,6 +322,14 @@ FEEDBACK_RATE_LIMITS = {
 }
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
+# Working hours of working days (local time), for the kinds whose response target is in
+# hours: response times of those are measured in working hours (feedback.calendar).
+FEEDBACK_WORKING_HOURS = (
+    env_time("FEEDBACK_WORKING_DAY_START", "07:30"),
+    env_time("FEEDBACK_WORKING_DAY_END", "14:30"),
+)
+if FEEDBACK_WORKING_HOURS[0] >= FEEDBACK_WORKING_HOURS[1]:
+    raise ConfigurationError("FEEDBACK_WORKING_DAY_START must be before FEEDBACK_WORKING_DAY_END.")
 
 # --- Feedback workflow ---
 # Notification mails: tries per mail (the task retries a failing server before giving up)
