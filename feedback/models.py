@@ -611,4 +611,6 @@ class DailyStat(models.Model):
 for _measure in RESPONSE_MEASURES:
     for _index in range(RESPONSE_BINS):
         # Items whose time (received -> first response or answer) falls in this bin.
-        DailyStat.add_to_class(bin_field(_measure, _index), models.IntegerField(default=0, db_default=0))
+        DailyStat.add_to_class(
+            bin_field(_measure, _index), models.IntegerField(default=0, db_default=0)
+        )

@@ -341,8 +341,9 @@ FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
-# or one ministry). 0 computes them on every visit.
-FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)
+# or one ministry). 0 (the default) reads them on every visit: they come from the daily
+# aggregates (feedback.stats), a few milliseconds whatever the number of items.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 0)
 
 # --- Performance (make bench, issue 6) --------------------------------------------------
 # Django's Redis backend with one client per connection pool (see portal/cache.py).
