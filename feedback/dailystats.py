@@ -315,8 +315,11 @@ def rebuild_task(first_day: str | None = None, last_day: str | None = None) -> i
 
 @receiver(pre_save, sender=PublicHoliday)
 def _remember_old_date(sender, instance: PublicHoliday, **kwargs) -> None:
-    old = sender.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
-    instance._previous_date = old if instance.pk else None
+    instance._previous_date = (
+        sender.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
+        if instance.pk
+        else None
+    )
 
 
 @receiver(post_save, sender=PublicHoliday)
