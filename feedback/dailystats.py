@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -27,6 +27,7 @@ from feedback.models import (
     RESPONSE_BIN_EDGES,
     DailyStat,
     Kind,
+    MonthlyStat,
     PublicHoliday,
     Submission,
     SubmissionEvent,
@@ -53,6 +54,7 @@ HOLIDAY_LOOKBACK_DAYS = 366
 REBUILD_CHUNK_DAYS = 31
 
 Key = tuple[datetime.date, int | None, int, str]
+KEY_COLUMNS = ("day", "ministry_id", "topic_id", "kind")
 
 
 def unit_of(kind: str) -> str:
@@ -182,33 +184,71 @@ def _sort_key(key: Key) -> tuple:
     return (day, ministry_id or 0, topic_id, kind)
 
 
-def add(deltas: dict[Key, Counter]) -> None:
-    """Add ``deltas`` to their rows, creating missing rows, in one statement.
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
 
-    Rows are written in key order, so two transactions touching the same two rows lock
-    them in the same order and cannot deadlock.
+
+def add(deltas: dict[Key, Counter]) -> None:
+    """Add ``deltas`` to their daily rows and to the monthly rows that hold those days,
+    creating missing rows: one statement per table (a few for a big rebuild).
+
+    Rows are written in key order, daily table first, so two transactions touching the
+    same rows lock them in the same order and cannot deadlock.
     """
-    rows = {key: {f: n for f, n in counts.items() if n} for key, counts in deltas.items()}
-    rows = {key: counts for key, counts in rows.items() if counts}
+    daily = {key: {f: n for f, n in counts.items() if n} for key, counts in deltas.items()}
+    daily = {key: counts for key, counts in daily.items() if counts}
+    monthly: dict[Key, Counter] = {}
+    for (day, *rest), counts in daily.items():
+        monthly.setdefault((month_of(day), *rest), Counter()).update(counts)
+    _upsert(DailyStat, daily)
+    _upsert(MonthlyStat, {key: counts for key, counts in monthly.items() if any(counts.values())})
+
+
+def _upsert(model, rows: dict[Key, dict]) -> None:
     if not rows:
         return
     fields = sorted({field for counts in rows.values() for field in counts})
     quote = connection.ops.quote_name
-    table = quote(DailyStat._meta.db_table)
-    columns = ["day", "ministry_id", "topic_id", "kind", *fields]
-    values, params = [], []
-    for key in sorted(rows, key=_sort_key):
-        values.append(f"({', '.join(['%s'] * len(columns))})")
-        params += [*key, *(rows[key].get(field, 0) for field in fields)]
+    table = quote(model._meta.db_table)
+    columns = [*KEY_COLUMNS, *fields]
     updates = ", ".join(f"{quote(f)} = {table}.{quote(f)} + EXCLUDED.{quote(f)}" for f in fields)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - our names
-        f"VALUES {', '.join(values)} "
-        f'ON CONFLICT ("day", COALESCE("ministry_id", 0), "topic_id", "kind") '
-        f"DO UPDATE SET {updates}"
-    )
+    keys = sorted(rows, key=_sort_key)
+    # Batches under the databases' limits on parameters per statement.
+    per_batch = max(1, 20_000 // len(columns))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for start in range(0, len(keys), per_batch):
+            batch = keys[start : start + per_batch]
+            row_sql = f"({', '.join(['%s'] * len(columns))})"
+            params = [v for key in batch for v in (*key, *(rows[key].get(f, 0) for f in fields))]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([row_sql] * len(batch))} "
+                f'ON CONFLICT ("day", COALESCE("ministry_id", 0), "topic_id", "kind") '
+                f"DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def _insert(model, totals: dict[Key, Counter]) -> None:
+    """Write new rows (the rebuild, after deleting its period), every column given: COPY on
+    PostgreSQL, one prepared INSERT per row elsewhere."""
+    counters = [f.column for f in model._meta.concrete_fields if f.column not in KEY_COLUMNS]
+    counters.remove("id")
+    fields = [*KEY_COLUMNS, *counters]
+    quote = connection.ops.quote_name
+    table, column_sql = quote(model._meta.db_table), ", ".join(quote(f) for f in fields)
+    rows = [
+        (*key, *(totals[key].get(name, 0) for name in counters))
+        for key in sorted(totals, key=_sort_key)
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def history(submission_id: int) -> list[tuple]:
@@ -257,50 +297,73 @@ def _facts_in(first_day: datetime.date, end_day: datetime.date) -> Iterable[Fact
 
 def rebuild(first_day: datetime.date | None = None, last_day: datetime.date | None = None) -> int:
     """Recompute the rows of the days of receipt from ``first_day`` to ``last_day``
-    (inclusive; None: from the first item, to today). Returns the items counted.
+    (inclusive; None: from the first item, to today), and the monthly rows of their
+    months. Returns the items counted.
 
-    One transaction per chunk of days: readers see a chunk either before or after. On
-    PostgreSQL the table is locked against concurrent increments for the chunk (reads go
+    One transaction per calendar month: readers see a month either before or after. On
+    PostgreSQL both tables are locked against concurrent increments meanwhile (reads go
     on), so a change committed meanwhile is counted once: before the lock it is in what
-    the rebuild reads, after it its increment lands on the rebuilt row.
+    the rebuild reads, after it its increment lands on the rebuilt rows.
     """
-    bounds = Submission.objects.order_by().aggregate(first=Min("created_at"))
     if first_day is None:
-        if bounds["first"] is None:
-            DailyStat.objects.all().delete()
+        oldest = Submission.objects.order_by().aggregate(first=Min("created_at"))["first"]
+        if oldest is None:
+            with transaction.atomic():
+                DailyStat.objects.all().delete()
+                MonthlyStat.objects.all().delete()
             return 0
-        first_day = day_of(bounds["first"])
+        first_day = day_of(oldest)
     last_day = last_day or timezone.localdate()
     clock = working_clock()
     counted = 0
     day = first_day
     while day <= last_day:
-        end = min(
-            day + datetime.timedelta(days=REBUILD_CHUNK_DAYS), last_day + datetime.timedelta(days=1)
-        )
+        month = month_of(day)
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        end = min(next_month, last_day + datetime.timedelta(days=1))
         with transaction.atomic():
             if connection.vendor == "postgresql":
+                tables = ", ".join(
+                    connection.ops.quote_name(m._meta.db_table) for m in (DailyStat, MonthlyStat)
+                )
                 with connection.cursor() as cursor:
-                    table = connection.ops.quote_name(DailyStat._meta.db_table)
-                    cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                    cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
             DailyStat.objects.filter(day__gte=day, day__lt=end).delete()
             totals: dict[Key, Counter] = {}
             for facts in _facts_in(day, end):
                 key, counts = contribution(facts, clock)
                 totals.setdefault(key, Counter()).update(counts)
                 counted += 1
-            DailyStat.objects.bulk_create(
-                [
-                    DailyStat(
-                        day=key[0], ministry_id=key[1], topic_id=key[2], kind=key[3], **counts
-                    )
-                    for key, counts in sorted(totals.items(), key=lambda kv: _sort_key(kv[0]))
-                ],
-                batch_size=500,
-            )
+            _insert(DailyStat, totals)
+            _rebuild_month(month, next_month)
         day = end
     logger.info("statistics rebuilt from %s to %s: %s items", first_day, last_day, counted)
     return counted
+
+
+def _rebuild_month(month: datetime.date, next_month: datetime.date) -> None:
+    """The monthly rows of ``month``: the sums of its daily rows (one grouped query)."""
+    MonthlyStat.objects.filter(day=month).delete()
+    counters = [
+        f.column
+        for f in DailyStat._meta.concrete_fields
+        if f.column not in KEY_COLUMNS and f.column != "id"
+    ]
+    sums = (
+        DailyStat.objects.filter(day__gte=month, day__lt=next_month)
+        .order_by()
+        .values("ministry_id", "topic_id", "kind")
+        .annotate(**{f"total_{name}": Sum(name) for name in counters})
+    )
+    _insert(
+        MonthlyStat,
+        {
+            (month, row["ministry_id"], row["topic_id"], row["kind"]): Counter(
+                {name: row[f"total_{name}"] for name in counters}
+            )
+            for row in sums
+        },
+    )
 
 
 @task()

@@ -529,28 +529,33 @@ def bin_field(measure: str, index: int) -> str:
     return f"{measure}_{index:02d}"
 
 
-class DailyStatQuerySet(models.QuerySet):
-    def countable_by(self, user) -> "DailyStatQuerySet":
+class StatQuerySet(models.QuerySet):
+    def within(self, scope: "roles.FeedbackScope | None") -> "StatQuerySet":
+        """Rows of a scope: None is the public's (every ministry, counts carry no personal
+        data), otherwise a staff scope from ``roles.feedback_scope``."""
+        if scope is None or scope.ministry_id is None:
+            return self
+        return self.filter(ministry_id=scope.ministry_id)
+
+    def countable_by(self, user) -> "StatQuerySet":
         """The aggregate rows a user's statistics read: the same scope as
         ``Submission.objects.countable_by`` (an officer: their own ministry's rows)."""
         scope = roles.feedback_scope(user)
-        if scope is None:
-            return self.none()
-        return self if scope.ministry_id is None else self.filter(ministry_id=scope.ministry_id)
+        return self.none() if scope is None else self.within(scope)
 
 
-class DailyStat(models.Model):
-    """The statistics of the items received on one day, per current ministry, topic and kind.
+class StatCounts(models.Model):
+    """The numbers of a statistics row (``DailyStat``, ``MonthlyStat``).
 
-    A cohort row: every number describes the items *received* on ``day`` (local date) as
-    they are now, so each item counts in exactly one row (its day of receipt, its current
-    ministry, topic and kind) and moves to another row only when it changes ministry.
-    ``feedback.workflow`` keeps the rows in step in the same transaction as each change;
-    ``rebuild_stats`` recomputes them from the submissions and their audit rows. The
-    definitions are in docs/decisions.md ("Statistics from daily aggregates").
+    A cohort row: every number describes the items *received* in the row's period (local
+    dates) as they are now, so each item counts in exactly one row of each table (its day
+    or month of receipt, its current ministry, topic and kind) and moves to another row
+    only when it changes ministry. ``feedback.workflow`` keeps the rows in step in the
+    same transaction as each change; ``rebuild_stats`` recomputes them from the
+    submissions and their audit rows. The definitions are in docs/decisions.md
+    ("Statistics from daily aggregates").
     """
 
-    day = models.DateField(_("day of receipt"))
     ministry = models.ForeignKey(
         Ministry,
         on_delete=models.CASCADE,
@@ -583,26 +588,10 @@ class DailyStat(models.Model):
     ratings = models.IntegerField(default=0, db_default=0)
     rating_sum = models.IntegerField(default=0, db_default=0)
 
-    objects = DailyStatQuerySet.as_manager()
+    objects = StatQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("daily statistics")
-        verbose_name_plural = _("daily statistics")
-        constraints = [
-            # The upsert's conflict target (feedback.dailystats): one row per key, "not
-            # routed" (NULL) included, which a plain unique constraint would not catch.
-            models.UniqueConstraint(
-                "day",
-                Coalesce("ministry", models.Value(0)),
-                "topic",
-                "kind",
-                name="dailystat_key",
-            ),
-        ]
-        indexes = [
-            # An officer's statistics: one ministry's rows over a range of days.
-            models.Index(fields=["ministry", "day"], name="dailystat_ministry_day"),
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.ministry_id} {self.topic_id} {self.kind}"
@@ -611,6 +600,51 @@ class DailyStat(models.Model):
 for _measure in RESPONSE_MEASURES:
     for _index in range(RESPONSE_BINS):
         # Items whose time (received -> first response or answer) falls in this bin.
-        DailyStat.add_to_class(
+        StatCounts.add_to_class(
             bin_field(_measure, _index), models.IntegerField(default=0, db_default=0)
         )
+
+
+class DailyStat(StatCounts):
+    """The statistics of the items received on one day (see ``StatCounts``)."""
+
+    day = models.DateField(_("day of receipt"))
+
+    class Meta:
+        verbose_name = _("daily statistics")
+        verbose_name_plural = _("daily statistics")
+        constraints = [
+            # The upsert's conflict target (feedback.dailystats): one row per key, "not
+            # routed" (NULL) included, which a plain unique constraint would not catch.
+            models.UniqueConstraint(
+                "day", Coalesce("ministry", models.Value(0)), "topic", "kind", name="dailystat_key"
+            ),
+        ]
+        indexes = [
+            # An officer's statistics: one ministry's rows over a range of days.
+            models.Index(fields=["ministry", "day"], name="dailystat_ministry_day"),
+        ]
+
+
+class MonthlyStat(StatCounts):
+    """The same numbers per month of receipt (``day`` is the month's first day): the sums
+    of its ``DailyStat`` rows, kept in the same statements, so a statistic over months or
+    all time reads a few thousand rows instead of one per day."""
+
+    day = models.DateField(_("month of receipt"))
+
+    class Meta:
+        verbose_name = _("monthly statistics")
+        verbose_name_plural = _("monthly statistics")
+        constraints = [
+            models.UniqueConstraint(
+                "day",
+                Coalesce("ministry", models.Value(0)),
+                "topic",
+                "kind",
+                name="monthlystat_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ministry", "day"], name="monthlystat_ministry_day"),
+        ]

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 
 from feedback.dailystats import unit_of
@@ -31,6 +31,7 @@ from feedback.models import (
     RESPONSE_BINS,
     RESPONSE_MEASURES,
     DailyStat,
+    MonthlyStat,
     Submission,
     bin_field,
     overdue_q,
@@ -145,34 +146,90 @@ class Figures:
 
 
 def figures(
-    rows,
+    scope: roles.FeedbackScope | None,
     first_day: datetime.date | None = None,
     last_day: datetime.date | None = None,
     *,
     by: str | None = "ministry_id",
 ) -> dict:
     """Figures of the items received from ``first_day`` to ``last_day`` (inclusive; None:
-    no bound) in ``rows`` (a ``DailyStat`` queryset that already holds the scope), per
-    value of ``by`` (``ministry_id``, ``topic_id``, ``kind`` or None for one total under
-    the key None). One query."""
+    no bound) in ``scope`` (``roles.feedback_scope(user)``, or None for the public's
+    statistics: every ministry), per value of ``by`` (``ministry_id``, ``topic_id``,
+    ``kind``, or None for one total under the key None).
+
+    Whole months are read from ``MonthlyStat``, the days of partial months at either end
+    from ``DailyStat``: one query for all time, two for a range that is not whole months.
+    """
+    months, days = _split_by_months(first_day, last_day)
+    result: dict = {}
+    if months is not None:
+        rows = MonthlyStat.objects.within(scope)
+        if months[0] is not None:
+            rows = rows.filter(day__gte=months[0])
+        if months[1] is not None:
+            rows = rows.filter(day__lte=months[1])
+        _sum_into(result, rows, by)
+    if days:
+        condition = Q()
+        for low, high in days:
+            part = Q()
+            if low is not None:
+                part &= Q(day__gte=low)
+            if high is not None:
+                part &= Q(day__lte=high)
+            condition |= part
+        _sum_into(result, DailyStat.objects.within(scope).filter(condition), by)
+    return result
+
+
+def _split_by_months(first_day, last_day):
+    """(first and last month wholly inside the range, or None) and the day ranges left."""
+    month_low = None
     if first_day is not None:
-        rows = rows.filter(day__gte=first_day)
+        month_low = first_day if first_day.day == 1 else _next_month(first_day)
+    month_high = None
     if last_day is not None:
-        rows = rows.filter(day__lte=last_day)
+        # The last month that ends on or before last_day.
+        month_high = (
+            _month_of(last_day)
+            if _next_month(last_day) - ONE_DAY == last_day
+            else _previous_month(last_day)
+        )
+    if month_low is not None and month_high is not None and month_low > month_high:
+        return None, [(first_day, last_day)]
+    days = []
+    if first_day is not None and first_day < month_low:
+        days.append((first_day, month_low - ONE_DAY))
+    if last_day is not None and last_day >= _next_month(month_high):
+        days.append((_next_month(month_high), last_day))
+    return (month_low, month_high), days
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) - ONE_DAY).replace(day=1)
+
+
+def _sum_into(result: dict, rows, by: str | None) -> None:
     groups = ["kind"] if by in (None, "kind") else [by, "kind"]
     sums = {name: Sum(name) for name in COUNT_FIELDS}
     for names in BIN_FIELDS.values():
         sums.update({name: Sum(name) for name in names})
-    result: dict = {}
     for row in rows.order_by().values(*groups).annotate(**sums):
         key = None if by is None else row[by]
         result.setdefault(key, Figures()).add(row["kind"], row)
-    return result
 
 
-def summary(rows, first_day=None, last_day=None) -> Figures:
-    """All of ``rows`` in one ``Figures`` (empty when there is nothing)."""
-    return figures(rows, first_day, last_day, by=None).get(None, Figures())
+def summary(scope: roles.FeedbackScope | None, first_day=None, last_day=None) -> Figures:
+    """Everything in ``scope`` in one ``Figures`` (empty when there is nothing)."""
+    return figures(scope, first_day, last_day, by=None).get(None, Figures())
 
 
 @dataclass
@@ -224,13 +281,21 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() + 1) % 7)
 
 
-def weekly_counts(rows, today: datetime.date, weeks: int = WEEKS) -> list[WeekRow]:
+def weekly_counts(
+    scope: roles.FeedbackScope | None, today: datetime.date, weeks: int = WEEKS
+) -> list[WeekRow]:
     """Items received per week (Sunday to Saturday, local days) for the last ``weeks``
     weeks, oldest first, with empty weeks as zero. One query over at most 7 x ``weeks``
     days."""
     first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
     counts: dict[datetime.date, int] = {}
-    daily = rows.filter(day__gte=first).order_by().values("day").annotate(n=Sum("received"))
+    daily = (
+        DailyStat.objects.within(scope)
+        .filter(day__gte=first)
+        .order_by()
+        .values("day")
+        .annotate(n=Sum("received"))
+    )
     for row in daily:
         start = week_start(row["day"])
         counts[start] = counts.get(start, 0) + (row["n"] or 0)
@@ -240,11 +305,13 @@ def weekly_counts(rows, today: datetime.date, weeks: int = WEEKS) -> list[WeekRo
     ]
 
 
-def build(rows, items, today: datetime.date | None = None) -> Dashboard:
-    """The dashboard: aggregates from ``rows`` (``DailyStat``, scoped), current state
-    (overdue) from ``items`` (``Submission``, the same scope)."""
+def build(
+    scope: roles.FeedbackScope | None, items, today: datetime.date | None = None
+) -> Dashboard:
+    """The dashboard: aggregates of ``scope``, current state (overdue) from ``items``
+    (``Submission.objects.countable_by(user)``, the same scope)."""
     today = today or timezone.localdate()
-    per_ministry = figures(rows)
+    per_ministry = figures(scope)
     overdue = overdue_q(today)
     overdue_counts = {
         row["ministry_id"]: row["n"]
@@ -296,7 +363,7 @@ def build(rows, items, today: datetime.date | None = None) -> Dashboard:
         by_kind=[(v, str(label), everything.by_kind.get(v, 0)) for v, label in kind_names.items()],
         ministries=ministries,
         overdue_items=overdue_items,
-        weeks=weekly_counts(rows, today),
+        weeks=weekly_counts(scope, today),
         average_rating=everything.average_rating,
         ratings=everything.ratings,
         first_response_all=everything.median("first_response"),
@@ -305,7 +372,11 @@ def build(rows, items, today: datetime.date | None = None) -> Dashboard:
 
 
 def dashboard_for(user) -> Dashboard:
-    return build(DailyStat.objects.countable_by(user), Submission.objects.countable_by(user))
+    scope = roles.feedback_scope(user)
+    if scope is None:
+        # None is the public's scope in ``figures``: never hand it to someone without one.
+        raise PermissionError("This user has no feedback statistics.")
+    return build(scope, Submission.objects.countable_by(user))
 
 
 def cached_dashboard(user, seconds: int) -> Dashboard | None:
@@ -315,7 +386,7 @@ def cached_dashboard(user, seconds: int) -> Dashboard | None:
     """
     scope = roles.feedback_scope(user)
     if scope is None:
-        return None
+        return None  # no statistics at all (the staff gate answered 404 already)
     if seconds <= 0:
         return dashboard_for(user)
     key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope.key}:{translation.get_language()}:{timezone.localdate()}"

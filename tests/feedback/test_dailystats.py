@@ -21,6 +21,7 @@ from feedback.models import (
     RESPONSE_BIN_EDGES,
     RESPONSE_BINS,
     DailyStat,
+    MonthlyStat,
     PublicHoliday,
     Submission,
     SubmissionEvent,
@@ -36,11 +37,11 @@ COUNTERS = [
 ]
 
 
-def snapshot() -> dict:
+def snapshot(model=DailyStat) -> dict:
     """Every aggregate row as {key: {counter: value}}, zero counters and empty rows left
     out (a row emptied by a move and a row never written mean the same)."""
     result = {}
-    for row in DailyStat.objects.values("day", "ministry_id", "topic_id", "kind", *COUNTERS):
+    for row in model.objects.values("day", "ministry_id", "topic_id", "kind", *COUNTERS):
         counts = {name: row[name] for name in COUNTERS if row[name]}
         if counts:
             result[(row["day"], row["ministry_id"], row["topic_id"], row["kind"])] = counts
@@ -192,12 +193,33 @@ def check_agreement(steps, ministry_a, ministry_b, moderator, officer_a, officer
         )
     assert items and done  # (the three first items take part in every run)
 
-    incremental = snapshot()
-    incremental_figures = stats.figures(DailyStat.objects.all())
+    incremental = snapshot(), snapshot(MonthlyStat)
+    incremental_figures = stats.figures(None)
     dailystats.rebuild()
-    assert snapshot() == incremental
+    assert (snapshot(), snapshot(MonthlyStat)) == incremental
     # And so the medians: equal, and within half a bin of the exact medians of the rows.
-    rebuilt_figures = stats.figures(DailyStat.objects.all())
+    rebuilt_figures = stats.figures(None)
+    # Any range of days reads the same numbers from months and days as from days alone.
+    today = timezone.localdate()
+    for first, last in [
+        (today - 17 * DAY, today - 2 * DAY),
+        (today - 40 * DAY, None),
+        (None, today - 9 * DAY),
+        (today.replace(day=1), None),
+    ]:
+        days = DailyStat.objects.all()
+        if first:
+            days = days.filter(day__gte=first)
+        if last:
+            days = days.filter(day__lte=last)
+        by_day: dict = {}
+        stats._sum_into(by_day, days, None)
+        assert stats.summary(None, first, last) == by_day.get(None, stats.Figures())
+        received = Submission.objects.filter(created_at__date__gte=first or datetime.date.min)
+        assert (
+            stats.summary(None, first, last).received
+            == received.filter(created_at__date__lte=last or today).count()
+        )
     for measure in ("first_response", "answer"):
         for key, (exact, values) in exact_medians(measure).items():
             binned = rebuilt_figures[key].median(measure)
@@ -205,7 +227,7 @@ def check_agreement(steps, ministry_a, ministry_b, moderator, officer_a, officer
             middle = sorted(values)[(len(values) - 1) // 2 : len(values) // 2 + 1]
             assert abs(binned - exact) <= max(half_bin(v) for v in middle) + 1e-9
     # Status counts equal the items' statuses.
-    counts = stats.summary(DailyStat.objects.all()).by_status
+    counts = stats.summary(None).by_status
     for status in Submission.Status.values:
         assert counts[status] == Submission.objects.filter(status=status).count()
 
@@ -270,13 +292,13 @@ def test_a_new_holiday_rebuilds_the_working_days(
     workflow.route(item, actor=moderator, ministry=ministry_a)
     workflow.answer(item, actor=officer_a, public_message="Done.")
     clock = working_clock()
-    before = stats.summary(DailyStat.objects.all()).median("answer")
+    before = stats.summary(None).median("answer")
     assert before == pytest.approx(clock.working_days(received, now), abs=0.125)
     # ... then the day in between becomes a holiday (if it was a working day).
     middle = timezone.localdate(received) + DAY
     with django_capture_on_commit_callbacks(execute=True):
         PublicHoliday.objects.create(date=middle, name_en="Holiday", name_ar="عطلة")
-    after = stats.summary(DailyStat.objects.all()).median("answer")
+    after = stats.summary(None).median("answer")
     expected = working_clock().working_days(received, now)
     assert after == pytest.approx(expected, abs=0.125)
     if clock.is_working_day(middle):
@@ -284,7 +306,7 @@ def test_a_new_holiday_rebuilds_the_working_days(
     # Deleting it brings the old figure back.
     with django_capture_on_commit_callbacks(execute=True):
         PublicHoliday.objects.filter(date=middle).delete()
-    assert stats.summary(DailyStat.objects.all()).median("answer") == before
+    assert stats.summary(None).median("answer") == before
 
 
 @pytest.mark.django_db
@@ -348,7 +370,7 @@ def test_concurrent_transitions_lose_no_increment():
     row = DailyStat.objects.get(ministry=ministry)
     assert (row.received, row.status_routed) == (2 * per_thread, 2 * per_thread)
     assert DailyStat.objects.get(ministry=None).received == 0
-    incremental = snapshot()
+    incremental = snapshot(), snapshot(MonthlyStat)
     dailystats.rebuild()
-    assert snapshot() == incremental
+    assert (snapshot(), snapshot(MonthlyStat)) == incremental
     assert SubmissionEvent.objects.filter(kind="routed").count() == 2 * per_thread

@@ -33,11 +33,12 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.management.commands.bench_seed import BENCH_MODERATOR, BENCH_OFFICER
+from bench.management.commands.bench_seed import BENCH_MANAGER, BENCH_MODERATOR, BENCH_OFFICER
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.tracking import make_token
 from news.models import Article
 
+STAFF_ACCOUNTS = {"moderator": BENCH_MODERATOR, "officer": BENCH_OFFICER, "manager": BENCH_MANAGER}
 LUA = Path(settings.BASE_DIR) / ".ci" / "wrk" / "report.lua"
 HOST = "127.0.0.1"
 
@@ -47,7 +48,7 @@ class Page:
     key: str
     label: str
     path: str
-    user: str | None = None  # "moderator" or "officer": a signed-in session
+    user: str | None = None  # "moderator", "officer" or "manager": a signed-in session
     method: str = "GET"
     expect: int = 200
     budget: str = ""
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         output.mkdir(parents=True, exist_ok=True)
 
         pages = self.pages()
-        cookies = {"moderator": self.session("moderator"), "officer": self.session("officer")}
+        cookies = {role: self.session(role) for role in STAFF_ACCOUNTS}
         # From a cold cache: the first request of each page shows what filling it costs.
         cache.clear()
         load_before = os.getloadavg()
@@ -203,6 +204,8 @@ class Command(BaseCommand):
                  budget="p99:300"),
             Page("dashboard_off", "Staff dashboard (officer)", "/ar/staff/", "officer",
                  budget="p99:300"),
+            Page("dashboard_man", "Staff dashboard (manager)", "/ar/staff/", "manager",
+                 budget="p99:300"),
             Page("admin_mod", "Admin submissions (moderator)", "/admin/feedback/submission/",
                  "moderator", budget="p99:300"),
             Page("admin_off", "Admin submissions (officer)", "/admin/feedback/submission/",
@@ -210,7 +213,7 @@ class Command(BaseCommand):
         ]  # fmt: skip
 
     def staff_user(self, role: str) -> User:
-        username = BENCH_MODERATOR if role == "moderator" else BENCH_OFFICER
+        username = STAFF_ACCOUNTS[role]
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No {username} account: run bench_seed first.")
