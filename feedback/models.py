@@ -274,6 +274,20 @@ class Submission(models.Model):
             models.Index(
                 fields=["ministry", "-created_at", "-id"], name="submission_ministry_created"
             ),
+            # The dashboard's overdue list (current state, read live): open items by due
+            # date, oldest first (WHERE status IN open AND due_at < today ORDER BY due_at,
+            # id LIMIT 25): read in order, it stops after 25 rows whatever the volume.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=["submitted", "routed", "in_progress"]),
+                name="submission_open_due",
+            ),
+            # The dashboard's overdue counts per ministry: an index-only scan of open items.
+            models.Index(
+                fields=["ministry", "due_at"],
+                condition=Q(status__in=["submitted", "routed", "in_progress"]),
+                name="submission_open_ministry_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -315,7 +315,7 @@ def build(
     overdue = overdue_q(today)
     overdue_counts = {
         row["ministry_id"]: row["n"]
-        for row in items.filter(overdue).order_by().values("ministry_id").annotate(n=Count("pk"))
+        for row in items.filter(overdue).order_by().values("ministry_id").annotate(n=Count("*"))
     }
     keys = set(per_ministry) | set(overdue_counts)
     names = {m.pk: m.name for m in Ministry.objects.filter(pk__in=[k for k in keys if k])}
