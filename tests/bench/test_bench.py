@@ -55,6 +55,14 @@ def test_bench_seed_writes_consistent_rows():
             assert item.duplicate_of_id is not None
         if item.status in (Submission.Status.SUBMITTED, Submission.Status.REJECTED):
             assert item.ministry_id is None
+    # COPY bypasses the workflow: the seed rebuilt the statistics the dashboard reads.
+    from feedback import stats
+
+    figures = stats.summary(None)
+    assert figures.received == Submission.objects.count()
+    for status, count in figures.by_status.items():
+        assert count == Submission.objects.filter(status=status).count(), status
+    assert figures.median("answer") is not None
     article = Article.objects.filter(slug__startswith="bench-").first()
     assert Article.objects.search(article.title_en.split()[0]).filter(pk=article.pk).exists()
     # Topping up: a second run with the same target adds nothing.
