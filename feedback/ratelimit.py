@@ -14,17 +14,24 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from portal.http import check_before_body, client_address, content_length
+
 
 def _digest(scope: str, identity: str) -> str:
     key = f"{settings.SECRET_KEY}:feedback-ratelimit:{scope}".encode()
     return hmac.new(key, identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _key(scope: str, identity: str) -> str:
+    _limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
+    bucket = int(time.time() // window)
+    return f"feedback:rl:{scope}:{_digest(scope, identity)}:{bucket}"
+
+
 def hit(scope: str, identity: str) -> bool:
     """Count one request of ``identity`` in ``scope``; False when over the limit."""
     limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
-    bucket = int(time.time() // window)
-    key = f"feedback:rl:{scope}:{_digest(scope, identity)}:{bucket}"
+    key = _key(scope, identity)
     if cache.add(key, 1, timeout=window + 1):
         count = 1
     else:
@@ -34,6 +41,34 @@ def hit(scope: str, identity: str) -> bool:
             cache.add(key, 1, timeout=window + 1)
             count = 1
     return count <= limit
+
+
+def exhausted(scope: str, identity: str) -> bool:
+    """True when the next ``hit`` of ``identity`` would be refused (counts nothing)."""
+    limit, _window = settings.FEEDBACK_RATE_LIMITS[scope]
+    return (cache.get(_key(scope, identity)) or 0) >= limit
+
+
+def refuse_large_bodies_over_the_limit(scope: str, larger_than: int):
+    """A view decorator: a POST body larger than ``larger_than`` bytes from an address
+    already over ``scope`` is answered 429 before anything reads it.
+
+    Smaller bodies go on to the view, which counts them with ``hit`` and can show the text
+    back (nothing typed is lost); reading a few kilobytes costs nothing. A body with files
+    from an address over its limit is never parsed, nor written to a temporary file.
+    """
+
+    def check(request: HttpRequest) -> HttpResponse | None:
+        length = content_length(request) or 0
+        if (
+            request.method == "POST"
+            and length > larger_than
+            and exhausted(scope, client_address(request))
+        ):
+            return too_many_requests(request, scope)
+        return None
+
+    return check_before_body(check)
 
 
 def retry_after(scope: str) -> int:

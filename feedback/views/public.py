@@ -24,6 +24,12 @@ logger = logging.getLogger(__name__)
 SENT_SESSION_KEY = "feedback_sent"
 
 
+# The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
+# well under this: a larger body carries files.
+FORM_TEXT_BYTES = 64 * 1024
+
+
+@ratelimit.refuse_large_bodies_over_the_limit("submit_address", larger_than=FORM_TEXT_BYTES)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:

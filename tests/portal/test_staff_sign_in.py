@@ -1,7 +1,11 @@
 """Staff sign-in protection: lockouts, the second factor, idle sessions."""
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import User
+from django.db.models import F
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,22 +48,74 @@ def test_a_correct_password_signs_in(client, staff_user):
     assert response["Location"] == "/admin/"
 
 
-def test_an_account_is_locked_after_five_failures_from_anywhere(client, staff_user):
-    for attempt in range(5):
-        sign_in(Client(), "salim", "wrong", address=f"10.0.1.{attempt}")
-    response = sign_in(client, "salim", PASSWORD, address="10.0.2.1")
-    assert response.status_code == 429
-    content = response.content.decode()
+def go_back_in_time(delta: timedelta) -> None:
+    """As if every recorded sign-in attempt had happened ``delta`` earlier."""
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.update(attempt_time=F("attempt_time") - delta)
+
+
+def test_five_failures_pause_only_that_account_at_that_address(client, staff_user):
+    for _ in range(5):
+        sign_in(Client(), "salim", "wrong", address="203.0.113.66")  # a stranger
+    paused = sign_in(Client(), "salim", PASSWORD, address="203.0.113.66")
+    assert paused.status_code == 429
+    content = paused.content.decode()
     assert "Sign-in paused" in content
     assert "Try again in 15 minutes." in content
     assert PASSWORD not in content
+    # The moderator, at their own address, is not locked out by the stranger.
+    assert sign_in(client, "salim", PASSWORD, address="10.0.2.1").status_code == 302
 
 
-def test_an_address_is_locked_after_five_failures_on_any_accounts(client, staff_user):
+def test_failures_from_five_addresses_lock_nobody(client, staff_user):
     for attempt in range(5):
-        sign_in(client, f"guess{attempt}", "wrong", address="10.9.9.9")
+        sign_in(Client(), "salim", "wrong", address=f"10.0.1.{attempt}")
+    assert sign_in(client, "salim", PASSWORD, address="10.0.1.0").status_code == 302
+
+
+def test_an_account_is_paused_after_fifty_failures_in_an_hour_from_anywhere(client, staff_user):
+    for attempt in range(50):
+        sign_in(Client(), "salim", "wrong", address=f"198.51.100.{attempt}")
+    paused = sign_in(Client(), "salim", PASSWORD, address="10.0.2.1")
+    assert paused.status_code == 429
+    assert "There were 50 failed sign-in attempts" in paused.content.decode()
+    assert sign_in(Client(), "other", "x", address="10.0.2.1").status_code == 200  # not paused
+    go_back_in_time(timedelta(minutes=61))
+    assert sign_in(client, "salim", PASSWORD, address="10.0.2.1").status_code == 302
+
+
+def test_an_address_is_paused_after_fifty_failures_in_an_hour_on_any_accounts(client, staff_user):
+    for attempt in range(50):
+        sign_in(Client(), f"guess{attempt}", "wrong", address="10.9.9.9")
     assert sign_in(Client(), "salim", PASSWORD, address="10.9.9.9").status_code == 429
     assert sign_in(Client(), "salim", PASSWORD, address="10.9.9.8").status_code == 302
+
+
+def test_the_pause_of_an_account_at_an_address_doubles_with_each_further_failure(staff_user):
+    for _ in range(5):
+        sign_in(Client(), "salim", "wrong", address="203.0.113.66")
+    go_back_in_time(timedelta(minutes=16))
+    sixth = sign_in(Client(), "salim", "wrong", address="203.0.113.66")
+    assert "Try again in 30 minutes." in sixth.content.decode()
+    go_back_in_time(timedelta(minutes=29))
+    assert sign_in(Client(), "salim", PASSWORD, address="203.0.113.66").status_code == 429
+    go_back_in_time(timedelta(minutes=2))
+    seventh = sign_in(Client(), "salim", "wrong", address="203.0.113.66")
+    assert "Try again in 60 minutes." in seventh.content.decode()
+    go_back_in_time(timedelta(minutes=61))
+    # The right password after the pause; then the count starts again from zero.
+    assert sign_in(Client(), "salim", PASSWORD, address="203.0.113.66").status_code == 302
+    assert sign_in(Client(), "salim", "wrong", address="203.0.113.66").status_code == 200
+    assert sign_in(Client(), "salim", PASSWORD, address="203.0.113.66").status_code == 302
+
+
+def test_attempts_refused_during_a_pause_count_for_nothing(client, staff_user):
+    for _ in range(5):
+        sign_in(Client(), "salim", "wrong", address="203.0.113.66")
+    for _ in range(60):  # hammering the paused pair checks no password
+        assert sign_in(Client(), "salim", "wrong", address="203.0.113.66").status_code == 429
+    assert AccessFailureLog.objects.count() == 5
+    assert sign_in(client, "salim", PASSWORD, address="10.0.2.1").status_code == 302
 
 
 def test_lockout_page_is_translated(staff_user):
