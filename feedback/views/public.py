@@ -6,23 +6,20 @@ import logging
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import ratelimit, workflow
+from feedback import confirmation, ratelimit, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
-
-SENT_SESSION_KEY = "feedback_sent"
-
 
 # The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
 # well under this: a larger body carries files.
@@ -63,8 +60,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 return _render_form(request, form, status=500)
-            request.session[SENT_SESSION_KEY] = submission.reference
-            return redirect("feedback:sent")
+            response = redirect("feedback:sent")
+            confirmation.remember(response, submission.reference)
+            return response
         if form.is_bot:
             # Say nothing useful to a bot; a person never sees the hidden field.
             return redirect("feedback:new")
@@ -105,17 +103,24 @@ def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) 
 @never_cache
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
-    """The confirmation. The private link is shown once: the session entry is consumed."""
-    reference = request.session.pop(SENT_SESSION_KEY, None)
-    if not reference:
-        return redirect("feedback:track")
-    submission = get_object_or_404(Submission.objects.select_related("topic"), reference=reference)
-    response = render(
-        request,
-        "feedback/sent.html",
-        {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+    """The confirmation. The private link is shown once: the cookie is consumed."""
+    reference = confirmation.read_once(request)
+    submission = (
+        Submission.objects.select_related("topic").filter(reference=reference).first()
+        if reference
+        else None
     )
-    response["Referrer-Policy"] = "no-referrer"
+    if submission is None:
+        response = redirect("feedback:track")
+    else:
+        response = render(
+            request,
+            "feedback/sent.html",
+            {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+        )
+        response["Referrer-Policy"] = "no-referrer"
+    if confirmation.COOKIE in request.COOKIES:
+        confirmation.forget(response)
     return response
 
 
