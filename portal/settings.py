@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
     "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored anonymous public pages are answered here, with the security headers above and
+    # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
+    "news.http.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
