@@ -13,13 +13,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import confirmation, ratelimit, workflow
+from feedback import confirmation, formpage, ratelimit, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
+
+# The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
+# other query string is rendered, so junk ones store nothing.
+BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
 
 # The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
 # well under this: a larger body carries files.
@@ -70,7 +74,24 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
+    if _is_anonymous(request) and request.META.get("QUERY_STRING", "") in BLANK_FORM_QUERIES:
+        # The same page for every anonymous visitor but the CSRF token: stored once.
+        return formpage.blank_form(
+            request,
+            translation.get_language(),
+            lambda csrf_token: _render_form(
+                request, SubmissionForm(initial=initial), csrf_token=csrf_token
+            ),
+        )
     return _render_form(request, SubmissionForm(initial=initial))
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    """From the cookies alone (reading request.user would read the session): no session
+    and no message waiting to be shown."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )
 
 
 def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
@@ -90,14 +111,14 @@ def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpRes
     return response
 
 
-def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: SubmissionForm, status: int = 200, csrf_token: str | None = None
+) -> HttpResponse:
     topics = list(form.fields["topic"].queryset)
-    return render(
-        request,
-        "feedback/submit.html",
-        {"form": form, "topics": topics, "kinds": Kind},
-        status=status,
-    )
+    context = {"form": form, "topics": topics, "kinds": Kind}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render(request, "feedback/submit.html", context, status=status)
 
 
 @never_cache

@@ -36,9 +36,17 @@ def test_a_stored_page_is_answered_before_sessions_with_the_same_headers(client,
             assert hit.content == miss.content, url
             headers = {k: v for k, v in miss.headers.items() if k not in PER_ANSWER}
             assert {k: v for k, v in hit.headers.items() if k not in PER_ANSWER} == headers
-            for name in ("Content-Security-Policy", "X-Content-Type-Options",
-                         "Permissions-Policy", "Referrer-Policy", "X-Frame-Options",
-                         "Cross-Origin-Opener-Policy", "Content-Language", "ETag", "Vary"):
+            for name in (
+                "Content-Security-Policy",
+                "X-Content-Type-Options",
+                "Permissions-Policy",
+                "Referrer-Policy",
+                "X-Frame-Options",
+                "Cross-Origin-Opener-Policy",
+                "Content-Language",
+                "ETag",
+                "Vary",
+            ):
                 assert hit.has_header(name), (url, name)  # fmt: skip
             assert hit.has_header("Strict-Transport-Security") == secure
 
