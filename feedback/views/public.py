@@ -17,6 +17,7 @@ from feedback import confirmation, formpage, ratelimit, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
+from portal import pagecache
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 # The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
 # other query string is rendered, so junk ones store nothing.
 BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
+
+# Seconds a tracking page is kept; a change of the item makes it stale at once.
+TRACKING_PAGE_SECONDS = 300
 
 # The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
 # well under this: a larger body carries files.
@@ -78,7 +82,6 @@ def submit(request: HttpRequest) -> HttpResponse:
         # The same page for every anonymous visitor but the CSRF token: stored once.
         return formpage.blank_form(
             request,
-            translation.get_language(),
             lambda csrf_token: _render_form(
                 request, SubmissionForm(initial=initial), csrf_token=csrf_token
             ),
@@ -194,6 +197,17 @@ def _submission_for_token(token: str) -> Submission:
 @require_GET
 def track_link(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission_for_token(token)
+    if _is_anonymous(request) and not request.META.get("QUERY_STRING"):
+        # The same page until the item changes (every change of it goes through
+        # workflow.transition(), which sets updated_at); the forms' tokens are per visitor.
+        response = pagecache.page_with_csrf_token(
+            request,
+            "feedback-tracking",
+            lambda csrf_token: _render_tracking(request, submission, csrf_token=csrf_token),
+            timeout=TRACKING_PAGE_SECONDS,
+            version=f"{submission.updated_at.isoformat()}|{submission.status}",
+        )
+        return _private_link_headers(response)
     return _render_tracking(request, submission)
 
 
@@ -203,24 +217,27 @@ def _render_tracking(
     rating_form: RatingForm | None = None,
     status: int = 200,
     erasure_form: ErasureRequestForm | None = None,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
-    response = render(
-        request,
-        "feedback/track_detail.html",
-        {
-            "submission": submission,
-            "events": list(submission.public_events),
-            # The rating posts to the private link's address: whoever sees this page
-            # (by link, or by reference and e-mail) may rate the answer.
-            "token": make_token(submission.reference),
-            "rating_form": rating_form if submission.can_be_rated else None,
-            "erasure_form": erasure_form or ErasureRequestForm(),
-            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
-        },
-        status=status,
-    )
+    context = {
+        "submission": submission,
+        "events": list(submission.public_events),
+        # The rating posts to the private link's address: whoever sees this page
+        # (by link, or by reference and e-mail) may rate the answer.
+        "token": make_token(submission.reference),
+        "rating_form": rating_form if submission.can_be_rated else None,
+        "erasure_form": erasure_form or ErasureRequestForm(),
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    response = render(request, "feedback/track_detail.html", context, status=status)
+    return _private_link_headers(response)
+
+
+def _private_link_headers(response: HttpResponse) -> HttpResponse:
     # The private link is in the address bar: never send it to another site. same-origin,
     # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
     # check then refuses the rating form on this page.

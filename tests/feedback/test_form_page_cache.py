@@ -81,8 +81,8 @@ def test_junk_query_strings_are_rendered_not_stored(client, topic):
 
     def stored() -> int:
         if hasattr(cache._cache, "get_client"):  # Redis
-            return len(cache._cache.get_client().keys(f"{cache.key_prefix}:*form-page:*:*"))
-        return sum("form-page:" in key and "version" not in key for key in cache._cache)
+            return len(cache._cache.get_client().keys(f"{cache.key_prefix}:*page:feedback-form:*"))
+        return sum("page:feedback-form:" in key for key in cache._cache)
 
     client.get("/en/feedback/new/")
     before = stored()
