@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from news.filters import ArticleFilter
 from news.http import public_page
-from news.models import Article, Category
+from news.models import SEARCH_RESULTS_MAX, Article, Category
 from portal.formatting import local_month
 
 PER_PAGE = 12
@@ -36,6 +36,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page_obj": _page(request, articles),
             "query": request.GET.get("q", "").strip(),
+            # A search lists the newest matches only (see ArticleQuerySet.search).
+            "search_limit": SEARCH_RESULTS_MAX if filterset.form.data.get("q") else None,
             "months": Article.objects.published().datetimes("publish_at", "month", "DESC")[:24],
         },
     )
