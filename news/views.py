@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from news import cache as news_cache
 from news.filters import ArticleFilter
 from news.http import public_page
 from news.models import SEARCH_RESULTS_MAX, Article, Category
@@ -38,9 +39,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "query": request.GET.get("q", "").strip(),
             # A search lists the newest matches only (see ArticleQuerySet.search).
             "search_limit": SEARCH_RESULTS_MAX if filterset.form.data.get("q") else None,
-            "months": Article.objects.published().datetimes("publish_at", "month", "DESC")[:24],
+            # A scan of every published article: shared until the news change.
+            "months": news_cache.remembered("months", _archive_months),
         },
     )
+
+
+def _archive_months() -> list:
+    return list(Article.objects.published().datetimes("publish_at", "month", "DESC")[:24])
 
 
 @public_page(params=("page",))

@@ -155,3 +155,21 @@ def test_a_word_in_very_many_articles_lists_the_newest_matches_title_first(clien
     narrow = client.get("/en/news/?q=muscat+forum").content.decode()
     assert "1 article found" in narrow
     assert "old/" in narrow
+
+
+@pytest.mark.django_db
+def test_searches_share_the_archive_months_until_the_news_change(
+    client, django_capture_on_commit_callbacks
+):
+    article = make_article(title_en="Forum opens")
+    client.get("/en/news/?q=forum")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/news/?q=opens")
+    assert not [q for q in queries if "trunc" in q["sql"].lower()]
+    assert "Archive" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.publish_at -= datetime.timedelta(days=400)
+        article.save()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/news/?q=forum")
+    assert [q for q in queries if "trunc" in q["sql"].lower()]
