@@ -13,6 +13,7 @@ from django.utils import translation
 from feedback.models import Submission, SubmissionEvent
 from feedback.tracking import tracking_url
 from portal.tasks import task
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:
     attempts = max(1, settings.FEEDBACK_MAIL_ATTEMPTS)
     for attempt in range(1, attempts + 1):
         try:
-            send_mail(" ".join(subject.split()), body, None, recipients)
+            # One line whatever a template puts in it: Django refuses only CR and LF.
+            send_mail(one_line(subject), body, None, recipients)
             return
         except Exception:
             if attempt == attempts:
@@ -50,7 +52,12 @@ def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:
 
 @task()
 def send_confirmation(submission_id: int) -> None:
-    """The citizen's confirmation, in the language they wrote in, with the private link."""
+    """The citizen's confirmation, in the language they wrote in, with the private link.
+
+    Anyone can type anyone's address, and nobody confirms it: so this mail, like every
+    mail to a citizen, holds no citizen-written text (no name, subject or details), only
+    our words, the reference, the dates and the link. It cannot carry a stranger's message
+    from the portal's address."""
     submission = Submission.objects.select_related("topic").filter(pk=submission_id).first()
     if submission is None or not submission.email:
         return
@@ -77,7 +84,8 @@ def _event(event_id: int) -> SubmissionEvent | None:
 
 @task()
 def notify_citizen(event_id: int) -> None:
-    """Answered, rejected, merged or re-routed: tell the citizen, in their language."""
+    """Answered, rejected, merged or re-routed: tell the citizen, in their language (the
+    staff-written public message, never the citizen's own text: see ``send_confirmation``)."""
     event = _event(event_id)
     if event is None or not event.submission.email:
         return  # no mail for senders without an e-mail address

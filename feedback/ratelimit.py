@@ -5,6 +5,7 @@ backends do atomically, so several app servers on one Redis share the count. Key
 salted hash of the client address or e-mail, never the value itself.
 """
 
+import contextlib
 import hashlib
 import hmac
 import time
@@ -20,6 +21,29 @@ from portal.http import check_before_body, client_address, content_length
 def _digest(scope: str, identity: str) -> str:
     key = f"{settings.SECRET_KEY}:feedback-ratelimit:{scope}".encode()
     return hmac.new(key, identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# Providers where the dots of the local part do not matter: a.b@gmail.com is ab@gmail.com.
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox(address: str) -> str:
+    """The mailbox ``address`` delivers to, as the per-e-mail limit counts it (the key
+    only: the stored address stays as typed). Case-insensitive; ``name+tag@`` is
+    ``name@`` (sub-addressing, supported by nearly every provider); the domain in its
+    ASCII (IDNA) form; dots dropped only at Gmail, where they are the same mailbox
+    (elsewhere ``a.b@`` and ``ab@`` are two people). So typing a victim's address in
+    tags and spellings still mails them at most the limit."""
+    local, _at, domain = address.strip().lower().rpartition("@")
+    with contextlib.suppress(UnicodeError):  # not a valid IDNA name: count it as typed
+        domain = domain.encode("idna").decode("ascii")
+    name, _plus, _tag = local.partition("+")
+    if name:  # "+tag@" alone is a name, not a tag
+        local = name
+    if domain in _DOTLESS_DOMAINS:
+        domain = _DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
 
 
 def _key(scope: str, identity: str) -> str:

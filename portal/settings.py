@@ -148,14 +148,8 @@ if REDIS_URL:
         }
     }
 else:
-    # Each process would count rate limits and lockouts on its own: with 4 workers a form
-    # limit of 20 an hour becomes 80. Production needs the shared cache, or an operator's
-    # explicit word that the site runs as a single process.
-    if not DEBUG and not env_bool("TAWASUL_ALLOW_LOCAL_CACHE", default=False):
-        raise ConfigurationError(
-            "REDIS_URL must be set when DJANGO_DEBUG is off (rate limits must be shared by "
-            "every worker); a single-process install may set TAWASUL_ALLOW_LOCAL_CACHE=1."
-        )
+    # Per process: production refuses this while rate limits are in force (see the
+    # rate limits below).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------------
@@ -280,6 +274,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IP_WHITELIST = env_list("STAFF_LOGIN_TRUSTED_ADDRESSES") or None
 AXES_NEVER_LOCKOUT_WHITELIST = AXES_IP_WHITELIST is not None
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Tawasul")
+# Hours the one-time enrolment code of a new staff account (add_staff, the admin) is valid.
+STAFF_ENROLMENT_CODE_HOURS = env_int("STAFF_ENROLMENT_CODE_HOURS", 72)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -332,9 +328,18 @@ if any(
     )
 FEEDBACK_MAX_ATTACHMENTS = env_int("FEEDBACK_MAX_ATTACHMENTS", 3)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-# Images larger than this are refused before decoding (a decompression bomb declares a
-# huge size in a few bytes). 40 MP covers every phone camera.
-FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
+# Bounds on the work of decoding images (portal/images.py), checked from the header before
+# any pixel is decoded: pixels a side and an image after reduction (a larger JPEG is decoded
+# at 1/2, 1/4 or 1/8 of its size; other formats above the bound are refused), and the pixels
+# all the images of one submission may decode together. 24 MP is a 6000×4000 photo.
+FEEDBACK_MAX_IMAGE_SIDE = env_int("FEEDBACK_MAX_IMAGE_SIDE", 10_000)
+FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 24_000_000)
+FEEDBACK_MAX_REQUEST_PIXELS = env_int("FEEDBACK_MAX_REQUEST_PIXELS", 50_000_000)
+# PDFs are parsed (qpdf) in a child process with these bounds: seconds for all the PDFs of
+# one submission together, memory for each; a PDF over them is refused as damaged. A scan
+# takes about 60 ms there, most of it starting the child.
+FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 3)
+FEEDBACK_PDF_CHECK_MEMORY_MB = env_int("FEEDBACK_PDF_CHECK_MEMORY_MB", 256)
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
 # --- Request bodies ---
@@ -358,6 +363,23 @@ FEEDBACK_RATE_LIMITS = {
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
 }
+# Without the shared cache each process counts the limits above on its own: with 4 workers
+# a form limit of 20 an hour becomes 80. Production therefore needs REDIS_URL, unless the
+# operator says the site runs as one process, or no limit can ever be reached (each set to
+# UNREACHABLE_RATE_LIMIT or more per window, as the load tests do): then there is nothing
+# for the workers to share. Every cache-counted limit belongs in FEEDBACK_RATE_LIMITS, so
+# this check sees it.
+UNREACHABLE_RATE_LIMIT = 1_000_000
+if (
+    not REDIS_URL
+    and not DEBUG
+    and not env_bool("TAWASUL_ALLOW_LOCAL_CACHE", default=False)
+    and any(limit < UNREACHABLE_RATE_LIMIT for limit, _ in FEEDBACK_RATE_LIMITS.values())
+):
+    raise ConfigurationError(
+        "REDIS_URL must be set when DJANGO_DEBUG is off (rate limits must be shared by "
+        "every worker); a single-process install may set TAWASUL_ALLOW_LOCAL_CACHE=1."
+    )
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
 

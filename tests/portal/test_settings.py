@@ -80,6 +80,16 @@ def test_production_refuses_to_start_without_a_shared_cache():
     assert manage("check", **env, TAWASUL_ALLOW_LOCAL_CACHE="1").returncode == 0
     wrong = manage("check", **env, TAWASUL_ALLOW_LOCAL_CACHE="sure")
     assert "TAWASUL_ALLOW_LOCAL_CACHE must be one of" in wrong.stderr
+    # Limits that can never be reached (a load test's) need no shared counter; one limit
+    # still in force does.
+    unreachable = {
+        "FEEDBACK_SUBMIT_LIMIT_PER_ADDRESS": "100000000",
+        "FEEDBACK_SUBMIT_LIMIT_PER_EMAIL": "100000000",
+        "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "100000000",
+    }
+    assert manage("check", **env, **unreachable).returncode == 0
+    one_in_force = {**unreachable, "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "20"}
+    assert manage("check", **env, **one_in_force).returncode == CONFIGURATION_ERROR
 
 
 def test_production_settings_pass_the_deployment_checklist():

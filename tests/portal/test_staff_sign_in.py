@@ -1,14 +1,20 @@
 """Staff sign-in protection: lockouts, the second factor, idle sessions."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal import enrolment, roles
+from portal.models import EnrolmentCode
 
 PASSWORD = "a-long-staff-passphrase-2026"
 
@@ -32,6 +38,11 @@ def staff_user(db) -> User:
     return User.objects.create_user(
         "salim", "salim@staff.example", PASSWORD, is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser("root", "root@staff.example", PASSWORD)
 
 
 @pytest.fixture
@@ -153,6 +164,13 @@ def test_the_address_behind_the_proxy_is_the_one_that_counts(client, staff_user,
 # --- Second factor --------------------------------------------------------------------------
 
 
+SETUP = "/en/account/two-factor/setup/"
+
+
+def type_enrolment_code(client: Client, code: str, next_url: str = "/admin/"):
+    return client.post(f"{SETUP}?next={next_url}", {"code": code, "next": next_url})
+
+
 @pytest.mark.usefixtures("second_factor_required")
 def test_staff_without_an_authenticator_are_sent_to_enrol(client, staff_user):
     client.force_login(staff_user)
@@ -163,30 +181,126 @@ def test_staff_without_an_authenticator_are_sent_to_enrol(client, staff_user):
     )
     page = client.get(response["Location"])
     assert page.status_code == 200
+    assert 'name="code"' in page.content.decode()  # the enrolment code comes first
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_the_password_alone_never_shows_the_qr_code(client, staff_user):
+    """Not trust on first use: whoever has the password (leaked, guessed) sees no secret."""
+    enrolment.issue(staff_user)
+    client.force_login(staff_user)
+    page = client.get(SETUP).content.decode()
+    assert "<svg" not in page
+    assert "Enrolment code" in page
+    assert not TOTPDevice.objects.filter(user=staff_user).exists()  # no secret made yet
+    # Posting a TOTP code straight away enrols nothing either.
+    client.post(SETUP, {"token": "123456", "next": "/admin/"})
+    assert not TOTPDevice.objects.filter(user=staff_user).exists()
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_enrolment_needs_the_enrolment_code_then_a_right_code_and_opens_the_admin(
+    client, staff_user
+):
+    code = enrolment.issue(staff_user)
+    client.force_login(staff_user)
+    wrong = type_enrolment_code(client, "ABCD-EFGH-JKLM")
+    assert wrong.status_code == 200
+    assert "That enrolment code is not right." in wrong.content.decode()
+    # Small letters and no dashes are fine.
+    accepted = type_enrolment_code(client, code.lower().replace("-", " "))
+    assert accepted.status_code == 302
+    page = client.get(accepted["Location"])
     content = page.content.decode()
     assert "<svg" in content  # the QR code, drawn on the server
     device = TOTPDevice.objects.get(user=staff_user, confirmed=False)
     assert device.config_url.split("secret=")[1].split("&")[0] in content
-
-
-@pytest.mark.usefixtures("second_factor_required")
-def test_enrolment_needs_a_right_code_and_then_opens_the_admin(client, staff_user):
-    client.force_login(staff_user)
-    client.get("/en/account/two-factor/setup/")
-    device = TOTPDevice.objects.get(user=staff_user)
-    wrong = client.post("/en/account/two-factor/setup/", {"token": "000000", "next": "/admin/"})
-    assert wrong.status_code == 200
-    assert "That code is not right." in wrong.content.decode()
+    wrong_totp = client.post(SETUP, {"token": "000000", "next": "/admin/"})
+    assert "That code is not right." in wrong_totp.content.decode()
     assert client.get("/admin/").status_code == 302
     device.throttle_reset()
-    right = client.post(
-        "/en/account/two-factor/setup/", {"token": current_code(device), "next": "/admin/"}
-    )
+    right = client.post(SETUP, {"token": current_code(device), "next": "/admin/"})
     assert right.status_code == 302
     assert right["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
+    assert not EnrolmentCode.objects.filter(user=staff_user).exists()  # spent
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_an_enrolment_code_is_stored_hashed_and_expires(client, staff_user):
+    code = enrolment.issue(staff_user)
+    stored = EnrolmentCode.objects.get(user=staff_user)
+    assert code not in stored.code_hash and code.replace("-", "") not in stored.code_hash
+    assert timedelta(hours=71) < stored.expires_at - timezone.now() <= timedelta(hours=72)
+    EnrolmentCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.force_login(staff_user)
+    response = type_enrolment_code(client, code)
+    assert "This enrolment code has expired." in response.content.decode()
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_five_wrong_enrolment_codes_spend_it(client, staff_user):
+    code = enrolment.issue(staff_user)
+    client.force_login(staff_user)
+    for _ in range(5):
+        type_enrolment_code(client, "ABCD-EFGH-JKLM")
+    response = type_enrolment_code(client, code)
+    assert response.status_code == 200
+    assert "Too many wrong enrolment codes." in response.content.decode()
+    arabic = Client()
+    arabic.force_login(staff_user)
+    page = arabic.post("/ar/account/two-factor/setup/", {"code": code, "next": "/admin/"})
+    assert "رموز تسجيل خاطئة كثيرة" in page.content.decode()
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_an_account_without_a_code_cannot_enrol(client, staff_user):
+    client.force_login(staff_user)
+    response = type_enrolment_code(client, "ABCD-EFGH-JKLM")
+    assert "There is no enrolment code for your account." in response.content.decode()
+
+
+@pytest.mark.usefixtures("second_factor_required")
+def test_an_administrator_issues_a_new_code_which_is_recorded(client, staff_user, admin_user):
+    lost = TOTPDevice.objects.create(user=staff_user, name="lost phone", confirmed=True)
+    old_code = enrolment.issue(staff_user)
+    client.force_login(admin_user)
+    TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    admin_session = client.session
+    admin_session["otp_device_id"] = TOTPDevice.objects.get(user=admin_user).persistent_id
+    admin_session.save()
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "issue_enrolment_codes", "_selected_action": [staff_user.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    new_code = re.search(r"<code dir=\"ltr\">([A-Z0-9-]+)</code>", response.content.decode())[1]
+    assert new_code != old_code
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()  # the lost phone stops working
+    entry = LogEntry.objects.get(object_id=str(staff_user.pk))
+    assert entry.user == admin_user
+    assert "enrolment code" in entry.get_change_message()
+    member = Client()
+    member.force_login(staff_user)
+    assert "not right" in type_enrolment_code(member, old_code).content.decode()
+    assert type_enrolment_code(member, new_code).status_code == 302
+
+
+def test_only_those_who_may_change_users_can_issue_codes(client, staff_user):
+    from tests.conftest import make_staff
+
+    outsider = make_staff("officer_b", roles.MINISTRY_OFFICERS)
+    client.force_login(outsider)
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "issue_enrolment_codes", "_selected_action": [staff_user.pk]},
+    )
+    assert response.status_code == 403
+    assert not EnrolmentCode.objects.exists()
 
 
 @pytest.mark.usefixtures("second_factor_required")
