@@ -7,5 +7,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self) -> None:
-        # Connects the signals that rebuild the statistics when public holidays change.
-        from feedback import dailystats  # noqa: F401
+        # The statistics' rebuild when public holidays change, and the page caches'
+        # invalidation when what the cached forms show changes.
+        from feedback import dailystats, signals  # noqa: F401
