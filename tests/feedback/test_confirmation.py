@@ -105,16 +105,23 @@ def test_sending_creates_no_session_and_the_cookie_is_private_and_short_lived(cl
 
 @pytest.mark.django_db
 def test_the_submission_writes_only_its_rows(client, form_data):
-    """One transaction: the reference (its savepoint), the item, its audit row; no session."""
+    """One transaction: the reference (its savepoint), the item, its audit row and its two
+    statistics rows (day and month, upserted); no session."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         client.post("/en/feedback/new/", form_data(email=""))
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
-    assert len(writes) == 2, writes
+    assert len(writes) == 4, writes
     assert "feedback_submission" in writes[0]
     assert "feedback_submissionevent" in writes[1]
+    assert {"feedback_dailystat", "feedback_monthlystat"} == {
+        table
+        for sql in writes[2:]
+        for table in ("feedback_dailystat", "feedback_monthlystat")
+        if f'"{table}"' in sql.split("(")[0]
+    }
     assert not any("django_session" in q["sql"] for q in queries)
 
 
