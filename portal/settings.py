@@ -78,7 +78,11 @@ MIDDLEWARE = [
     # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
     "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Stored anonymous public pages are answered here, with the security headers above and
+    # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
+    "news.http.CachedPageMiddleware",
+    # Django's, with the idle expiry pushed forward at most once a minute (portal/sessions.py).
+    "portal.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which parses the body: oversized bodies are a 413 from their headers,
@@ -221,7 +225,9 @@ AUTHENTICATION_BACKENDS = [
 # Only staff have sessions (citizens need no account). A staff session ends after this many
 # idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity pushes the expiry forward, with one write a minute at most (portal/sessions.py)
+# instead of Django's SESSION_SAVE_EVERY_REQUEST, a commit on every staff request.
+SESSION_ENGINE = "portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,23 +5,28 @@ import logging
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import ratelimit, workflow
+from feedback import confirmation, formpage, ratelimit, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
+from portal import pagecache
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
 
-SENT_SESSION_KEY = "feedback_sent"
+# The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
+# other query string is rendered, so junk ones store nothing.
+BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
 
+# Seconds a tracking page is kept; a change of the item makes it stale at once.
+TRACKING_PAGE_SECONDS = 300
 
 # The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
 # well under this: a larger body carries files.
@@ -64,8 +69,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 return _render_form(request, form, status=500)
-            request.session[SENT_SESSION_KEY] = submission.reference
-            return redirect("feedback:sent")
+            response = redirect("feedback:sent")
+            confirmation.remember(response, submission.reference)
+            return response
         if form.is_bot:
             # Say nothing useful to a bot; a person never sees the hidden field.
             return redirect("feedback:new")
@@ -73,7 +79,23 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
+    if _is_anonymous(request) and request.META.get("QUERY_STRING", "") in BLANK_FORM_QUERIES:
+        # The same page for every anonymous visitor but the CSRF token: stored once.
+        return formpage.blank_form(
+            request,
+            lambda csrf_token: _render_form(
+                request, SubmissionForm(initial=initial), csrf_token=csrf_token
+            ),
+        )
     return _render_form(request, SubmissionForm(initial=initial))
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    """From the cookies alone (reading request.user would read the session): no session
+    and no message waiting to be shown."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )
 
 
 def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
@@ -93,30 +115,37 @@ def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpRes
     return response
 
 
-def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: SubmissionForm, status: int = 200, csrf_token: str | None = None
+) -> HttpResponse:
     topics = list(form.fields["topic"].queryset)
-    return render(
-        request,
-        "feedback/submit.html",
-        {"form": form, "topics": topics, "kinds": Kind},
-        status=status,
-    )
+    context = {"form": form, "topics": topics, "kinds": Kind}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render(request, "feedback/submit.html", context, status=status)
 
 
 @never_cache
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
-    """The confirmation. The private link is shown once: the session entry is consumed."""
-    reference = request.session.pop(SENT_SESSION_KEY, None)
-    if not reference:
-        return redirect("feedback:track")
-    submission = get_object_or_404(Submission.objects.select_related("topic"), reference=reference)
-    response = render(
-        request,
-        "feedback/sent.html",
-        {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+    """The confirmation. The private link is shown once: the cookie is consumed."""
+    reference = confirmation.read_once(request)
+    submission = (
+        Submission.objects.select_related("topic").filter(reference=reference).first()
+        if reference
+        else None
     )
-    response["Referrer-Policy"] = "no-referrer"
+    if submission is None:
+        response = redirect("feedback:track")
+    else:
+        response = render(
+            request,
+            "feedback/sent.html",
+            {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+        )
+        response["Referrer-Policy"] = "no-referrer"
+    if confirmation.COOKIE in request.COOKIES:
+        confirmation.forget(response)
     return response
 
 
@@ -169,6 +198,17 @@ def _submission_for_token(token: str) -> Submission:
 @require_GET
 def track_link(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission_for_token(token)
+    if _is_anonymous(request) and not request.META.get("QUERY_STRING"):
+        # The same page until the item changes (every change of it goes through
+        # workflow.transition(), which sets updated_at); the forms' tokens are per visitor.
+        response = pagecache.page_with_csrf_token(
+            request,
+            "feedback-tracking",
+            lambda csrf_token: _render_tracking(request, submission, csrf_token=csrf_token),
+            timeout=TRACKING_PAGE_SECONDS,
+            version=f"{submission.updated_at.isoformat()}|{submission.status}",
+        )
+        return _private_link_headers(response)
     return _render_tracking(request, submission)
 
 
@@ -178,24 +218,27 @@ def _render_tracking(
     rating_form: RatingForm | None = None,
     status: int = 200,
     erasure_form: ErasureRequestForm | None = None,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
-    response = render(
-        request,
-        "feedback/track_detail.html",
-        {
-            "submission": submission,
-            "events": list(submission.public_events),
-            # The rating posts to the private link's address: whoever sees this page
-            # (by link, or by reference and e-mail) may rate the answer.
-            "token": make_token(submission.reference),
-            "rating_form": rating_form if submission.can_be_rated else None,
-            "erasure_form": erasure_form or ErasureRequestForm(),
-            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
-        },
-        status=status,
-    )
+    context = {
+        "submission": submission,
+        "events": list(submission.public_events),
+        # The rating posts to the private link's address: whoever sees this page
+        # (by link, or by reference and e-mail) may rate the answer.
+        "token": make_token(submission.reference),
+        "rating_form": rating_form if submission.can_be_rated else None,
+        "erasure_form": erasure_form or ErasureRequestForm(),
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    response = render(request, "feedback/track_detail.html", context, status=status)
+    return _private_link_headers(response)
+
+
+def _private_link_headers(response: HttpResponse) -> HttpResponse:
     # The private link is in the address bar: never send it to another site. same-origin,
     # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
     # check then refuses the rating form on this page.

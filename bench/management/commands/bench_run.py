@@ -8,9 +8,11 @@ gunicorn workers. Writes ``docs/benchmarks.md`` and ``docs/benchmarks.json`` (or
 """
 
 import datetime
+import itertools
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -34,7 +36,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.management.commands.bench_attack import attack_section
-from bench.management.commands.bench_seed import BENCH_MODERATOR, BENCH_OFFICER
+from bench.management.commands.bench_seed import ARTICLE_WORDS, BENCH_MODERATOR, BENCH_OFFICER
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.tracking import make_token
 from news.models import Article
@@ -52,6 +54,8 @@ class Page:
     method: str = "GET"
     expect: int = 200
     budget: str = ""
+    # Paths sent in turn instead of ``path`` (each request the next one).
+    paths: list[str] = field(default_factory=list)
     result: dict = field(default_factory=dict)
 
 
@@ -102,12 +106,20 @@ class Command(BaseCommand):
                 if page.method == "POST":
                     env["BENCH_COOKIE"] = f"csrftoken={csrf_cookie}"
                     env["BENCH_BODY"] = self.feedback_body(csrf_token)
+                if page.paths:
+                    paths_file = Path(settings.BASE_DIR) / "var" / f"bench-{page.key}-paths.txt"
+                    paths_file.write_text("\n".join(page.paths) + "\n")
+                    env["BENCH_PATHS"] = str(paths_file)
                 # The first request fills caches (the news pages, the dashboard): its time is
                 # reported as "cold"; wrk then measures the steady state.
                 page.result["cold_ms"] = self.cold(base_url + page.path, env)
                 page.result.update(
                     self.wrk(base_url + page.path, env, duration, options["connections"])
                 )
+                if page.paths:
+                    # Each path once per run while the list lasts (see .ci/wrk/report.lua).
+                    page.result["distinct_paths"] = min(page.result["requests"], len(page.paths))
+                    page.label += f", {page.result['distinct_paths']:,} distinct"
                 self.stdout.write(
                     f"  {page.label:38} {page.result['rps']:8.1f} req/s  "
                     f"p50 {page.result['p50_ms']:6.1f} ms  p99 {page.result['p99_ms']:6.1f} ms  "
@@ -184,7 +196,11 @@ class Command(BaseCommand):
             Page("home", "Home (ar)", "/ar/", budget="ratio"),
             Page("news_list", "News list (ar)", "/ar/news/", budget="ratio"),
             Page("article", "Article detail (ar)", article.get_absolute_url(), budget="ratio"),
-            Page("news_search", "News search (ar)", f"/ar/news/?q={search}", budget="p99:150"),
+            # One query string, served from the page cache after the first request.
+            Page("news_search", "News search, one query (ar)", f"/ar/news/?q={search}"),
+            # Cache misses: every request another query string over every article.
+            Page("news_search_many", "News search, many queries (ar, en)",
+                 self.search_paths()[0], budget="p99:150", paths=self.search_paths()),
             Page("feedback_form", "Feedback form (ar)", "/ar/feedback/new/"),
             Page(
                 "feedback_post",
@@ -209,6 +225,19 @@ class Command(BaseCommand):
             Page("admin_off", "Admin submissions (officer)", "/admin/feedback/submission/",
                  "officer", budget="p99:300"),
         ]  # fmt: skip
+
+    def search_paths(self) -> list[str]:
+        """Search addresses of words the seeded articles use, alone and in twos and threes,
+        in Arabic and English: 2,928 query strings, shuffled (the same order every run)."""
+        paths = []
+        for index, language in enumerate(("ar", "en")):
+            words = [pair[index] for pair in ARTICLE_WORDS]
+            for size in (1, 2, 3):
+                for combination in itertools.permutations(words, size):
+                    query = urllib.parse.urlencode({"q": " ".join(combination)})
+                    paths.append(f"/{language}/news/?{query}")
+        random.Random(12).shuffle(paths)  # noqa: S311 - a fixed order, not a secret
+        return paths
 
     def staff_user(self, role: str) -> User:
         username = BENCH_MODERATOR if role == "moderator" else BENCH_OFFICER
