@@ -305,7 +305,7 @@ def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission_for_token(token)
     if submission is None:
         return _link_not_found(request)
-    form = ErasureRequestForm(request.POST or None)
+    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not submission.erasure_requested and submission.personal_data_erased_at is None:
             workflow.request_erasure(submission)
