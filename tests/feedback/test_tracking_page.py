@@ -80,8 +80,11 @@ def test_the_answer_comes_first_then_what_was_sent_then_the_history(answered, la
     assert ANSWER in answer_block and "We are looking into it." not in answer_block
     assert "Line one of what I wrote.<br>Line two." in page[positions[1] : positions[2]]
     history = page[positions[2] :]
-    # Newest first: the answer's step, then the acknowledgement; never an internal note.
-    assert history.index(ANSWER) < history.index("We are looking into it.")
+    # Newest first: the answer's step (its words are above), then the acknowledgement.
+    answered_step = "The ministry answered" if language == "en" else "ردّت الوزارة"
+    assert history.index(answered_step) < history.index("We are looking into it.")
+    assert ANSWER not in history
+    assert page.count(ANSWER) == 1
     assert "SECRET" not in page
 
 
