@@ -352,6 +352,11 @@ def citizen_thumbnail(request: HttpRequest, token: str, pk: int) -> HttpResponse
     item = _citizen_file(token, pk)
     if not item.is_image:
         raise Http404
+    if not ratelimit.hit("preview_address", client_address(request)):
+        # An image, not a page: the status and the wait are all a browser needs.
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(ratelimit.retry_after("preview_address"))
+        return _file_headers(response)
     try:
         content = thumbnails.thumbnail(item)
     except (OSError, ValueError, ImageTooLarge, UnidentifiedImageError):

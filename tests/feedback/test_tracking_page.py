@@ -289,3 +289,19 @@ def test_the_rating_says_what_it_does_and_thanks(answered, language, effect, tha
     assert thanks not in client.get(link).content.decode()
     answered.refresh_from_db()
     assert (answered.rating, answered.status) == (4, S.CLOSED)
+
+
+@pytest.mark.django_db
+def test_previews_are_rate_limited_per_address(answered, settings):
+    """Each preview decodes a stored image: a link holder cannot make the server do it
+    without end. The file itself (no decoding) is still served."""
+    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "preview_address": (2, 600)}
+    token = make_token(answered.reference)
+    image, _pdf = files_of(answered)
+    preview = f"/en/feedback/track/{token}/files/{image.pk}/preview/"
+    assert [status_of(preview) for _ in range(3)] == [200, 200, 429]
+    refused = Client().get(preview)
+    assert int(refused["Retry-After"]) > 0 and refused["X-Content-Type-Options"] == "nosniff"
+    assert status_of(f"/en/feedback/track/{token}/files/{image.pk}/") == 200
+    other_address = Client(REMOTE_ADDR="198.51.100.7").get(preview)
+    assert other_address.status_code == 200
