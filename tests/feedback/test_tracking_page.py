@@ -305,3 +305,12 @@ def test_previews_are_rate_limited_per_address(answered, settings):
     assert status_of(f"/en/feedback/track/{token}/files/{image.pk}/") == 200
     other_address = Client(REMOTE_ADDR="198.51.100.7").get(preview)
     assert other_address.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_has_the_copy_button_too(client, form_data):
+    response = client.post("/ar/feedback/new/", form_data(), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/ar/feedback/sent/"
+    assert re.search(r'<p class="copy" data-copy="private-link"[^>]* hidden>', page)
+    assert 'id="private-link"' in page and "انسخ الرابط" in page and "js/feedback.js" in page
