@@ -51,19 +51,29 @@ def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
     file. The request's work is bounded, not only each file's: its images share one budget of
     decoded pixels (FEEDBACK_MAX_REQUEST_PIXELS), its PDFs one parsing time
     (FEEDBACK_PDF_CHECK_SECONDS)."""
+    cleaned, refusals = judge_uploads(uploads)
+    if refusals:
+        raise ValidationError(refusals)
+    return cleaned
+
+
+def judge_uploads(
+    uploads: Sequence[UploadedFile], *, pixels_taken: int = 0
+) -> tuple[list[CleanFile], list[ValidationError]]:
+    """Like ``clean_uploads``, but the files that pass are returned beside the refusals, so
+    a form can keep them for the next try (``feedback.kept_uploads``). ``pixels_taken``:
+    pixels of the message's kept images, which count against the same budget."""
     budget = RequestBudget(
-        pixels=PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+        pixels=PixelBudget(max(0, settings.FEEDBACK_MAX_REQUEST_PIXELS - pixels_taken)),
         pdf_deadline=time.monotonic() + settings.FEEDBACK_PDF_CHECK_SECONDS,
     )
-    cleaned, errors = [], []
+    cleaned, refusals = [], []
     for upload in uploads:
         try:
             cleaned.append(clean_upload(upload, budget))
         except ValidationError as error:
-            errors.extend(error.error_list)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+            refusals.extend(error.error_list)
+    return cleaned, refusals
 
 
 @dataclass

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from feedback import calendar, mail
+from feedback.kept_uploads import KeptUploads
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
@@ -46,15 +47,20 @@ def submit(
     email: str = "",
     phone: str = "",
     files: Sequence[CleanFile] = (),
+    kept: KeptUploads | None = None,
 ) -> Submission:
     """Store a citizen's submission, its attachments and its first event, all or nothing.
 
-    Files are written inside the transaction; if anything fails the transaction rolls
-    back and the files already written are deleted, so nothing is left half-saved.
+    ``kept`` are files kept from the citizen's earlier tries (they come first, as they
+    were chosen first), then ``files``. Files are written inside the transaction; if
+    anything fails the transaction rolls back and the files already written are deleted,
+    so nothing is left half-saved, and the kept copies stay for the next try. After the
+    commit the kept copies are deleted: they are attachments now.
     """
     now = timezone.now()
     written: list[str] = []
     try:
+        attachments = [*(kept.load() if kept is not None else ()), *files]
         with transaction.atomic():
             submission = Submission(
                 kind=kind,
@@ -74,7 +80,7 @@ def submit(
                 due_at=calendar.due_date(topic.response_days, now),
             )
             _insert_with_unique_reference(submission)
-            for clean in files:
+            for clean in attachments:
                 written.append(store_attachment(submission, clean).file.name)
             SubmissionEvent.objects.create(
                 submission=submission,
@@ -85,6 +91,8 @@ def submit(
             )
             if email:
                 transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
+            if kept is not None:
+                transaction.on_commit(kept.discard)
     except BaseException:
         for path in written:
             private_storage.delete(path)

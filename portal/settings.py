@@ -340,6 +340,12 @@ FEEDBACK_MAX_REQUEST_PIXELS = env_int("FEEDBACK_MAX_REQUEST_PIXELS", 50_000_000)
 # takes about 60 ms there, most of it starting the child.
 FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 3)
 FEEDBACK_PDF_CHECK_MEMORY_MB = env_int("FEEDBACK_PDF_CHECK_MEMORY_MB", 256)
+# Files of a form that came back with an error are kept (cleaned, private) this long for
+# the citizen to send it again; then the token refuses them and purge_kept_uploads deletes
+# them (feedback/kept_uploads.py).
+FEEDBACK_KEPT_UPLOADS_SECONDS = env_int("FEEDBACK_KEPT_UPLOADS_SECONDS", 60 * 60)
+if FEEDBACK_KEPT_UPLOADS_SECONDS < 60:
+    raise ConfigurationError("FEEDBACK_KEPT_UPLOADS_SECONDS must be at least 60.")
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
 # --- Request bodies ---

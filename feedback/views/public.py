@@ -43,7 +43,8 @@ FORM_TEXT_BYTES = 64 * 1024
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not ratelimit.hit("submit_address", client_address(request)):
-            # The files are not even read; the text comes back so nothing typed is lost.
+            # New files are not even read; the text and the files kept from an earlier
+            # try come back, so nothing typed or already sent is lost.
             return _too_many(request, SubmissionForm(request.POST), "submit_address")
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
@@ -63,6 +64,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     email=data["email"],
                     phone=data["phone"],
                     files=data["attachments"],
+                    kept=form.kept_uploads,
                 )
             except Exception:
                 logger.exception("feedback could not be saved")
@@ -122,6 +124,8 @@ def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpRes
 def _render_form(
     request: HttpRequest, form: SubmissionForm, status: int = 200, csrf_token: str | None = None
 ) -> HttpResponse:
+    if form.is_bound:
+        form.keep_uploads()  # whatever the error, the files already cleaned come back
     topics = list(form.fields["topic"].queryset)
     context = {"form": form, "topics": topics, "kinds": Kind}
     if csrf_token is not None:

@@ -117,7 +117,7 @@ def test_upload_attacks_get_a_clear_error_and_nothing_is_stored(
     assert message in page
     assert f"“{name}”" in page
     assert 'href="#id_attachments"' in page  # linked from the error summary
-    assert "choose your files again" in page
+    assert "is kept" not in page  # a refused file is never kept for the next try
     assert Submission.objects.count() == 0
     assert stored_files() == []
 
@@ -264,9 +264,11 @@ def test_images_of_one_request_share_a_pixel_budget(client, form_data):
     assert response.status_code == 200
     page = response.content.decode()
     assert "“c.jpg” takes the photos of this message over 50 megapixels together." in page
-    assert "“a.jpg”" not in page and "“b.jpg”" not in page
+    # The two others are not refused: kept for the next try, no attachment stored yet.
+    assert "“a.jpg” is kept: you do not need to choose it again." in page
+    assert "“b.jpg” is kept: you do not need to choose it again." in page
     assert Submission.objects.count() == 0
-    assert stored_files() == []
+    assert [path.parent.name for path in stored_files()] == ["kept", "kept"]
 
 
 @pytest.mark.django_db
