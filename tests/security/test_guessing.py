@@ -61,7 +61,6 @@ def test_guessed_or_forged_tracking_links_are_not_found(client, item):
         assert response.status_code == 404
         for file_url in (f"files/{attachment.pk}/", f"files/{attachment.pk}/preview/"):
             response = client.get(f"/en/feedback/track/{candidate}/{file_url}")
-            response.close()
             assert response.status_code == 404, (candidate, file_url)
     item.refresh_from_db()
     assert item.rating is None and item.erasure_requested_at is None
