@@ -354,10 +354,31 @@ class Submission(models.Model):
     def build_search_text(self) -> str:
         return normalize_search_text(f"{self.reference} {self.subject} {self.body}")
 
+    @staticmethod
+    def answer_in(events: list["SubmissionEvent"]) -> "SubmissionEvent | None":
+        """The answer the tracking page shows first: the latest public event that ends the
+        handling with words for the citizen (an answer, or why it was not accepted or was
+        merged)."""
+        final = SubmissionEvent.ANSWER_KINDS
+        answers = [event for event in events if event.kind in final and event.public_message]
+        return answers[-1] if answers else None
+
     @property
     def public_events(self):
         """What the citizen may see on the tracking page (never internal notes or actors)."""
         return self.events.filter(is_public=True).order_by("created_at", "pk")
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def shown_to_citizen(self, reference: str | None) -> "AttachmentQuerySet":
+        """The files the holder of ``reference``'s private link (or of the reference and
+        its e-mail address) may see: their own, and only while the personal data is not
+        erased (an erasure deletes the files; this keeps the rule when a row outlives it)."""
+        if not reference:
+            return self.none()
+        return self.filter(
+            submission__reference=reference, submission__personal_data_erased_at__isnull=True
+        )
 
 
 class Attachment(models.Model):
@@ -378,6 +399,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("original name"), max_length=100)
     created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -385,6 +408,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class SubmissionEventQuerySet(models.QuerySet):
@@ -423,6 +450,8 @@ class SubmissionEvent(models.Model):
 
     # Events that finish an item: the retention period of personal data counts from them.
     FINISHING_KINDS = (Kind.ANSWERED, Kind.CLOSED, Kind.RATED, Kind.REJECTED, Kind.MERGED)
+    # Events whose public message is the answer to the citizen (the tracking page's first).
+    ANSWER_KINDS = (Kind.ANSWERED, Kind.REJECTED, Kind.MERGED)
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")

@@ -75,6 +75,8 @@ def single_flight(key: str, lookup: Callable[[], T | None], render: Callable[[],
 # Rendered where the token goes. Nothing else on such a page comes from the request but
 # the host (checked against ALLOWED_HOSTS) and what the caller keys the page on.
 CSRF_SLOT = "csrf-token-slot-of-a-stored-page"
+# The hidden field of every form: in a page without the slot it holds a real token.
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 
 def page_with_csrf_token(
@@ -93,7 +95,9 @@ def page_with_csrf_token(
 
     A stored copy is valid while its version is current: ``version`` when the caller knows
     it (e.g. from a row it read anyway), or the value stored under ``version_key``, read
-    in the same round trip as the page. Only a 200 with the token in it is stored.
+    in the same round trip as the page. Only a 200 is stored, and only with the token
+    in it or with no form at all (the same page without its forms, e.g. a tracking page
+    with nothing to rate): never a page whose form holds some visitor's real token.
     """
     digest = hashlib.sha256(
         f"{request.scheme}|{request.get_host()}|{request.get_full_path()}".encode()
@@ -114,7 +118,8 @@ def page_with_csrf_token(
         current = version if version_key is None else _current(version_key)
         response = render(CSRF_SLOT)
         parts = response.content.split(CSRF_SLOT.encode())
-        if response.status_code != 200 or len(parts) < 2:
+        has_real_token = len(parts) < 2 and CSRF_FIELD in response.content
+        if response.status_code != 200 or has_real_token:
             return render(get_token(request))
         try:
             cache.set(key, {"version": current, "parts": parts}, timeout)
@@ -129,6 +134,8 @@ def page_with_csrf_token(
         return render(get_token(request))
     if isinstance(parts, HttpResponse):
         return parts
+    if len(parts) == 1:  # no form: no token to add, no CSRF cookie to set
+        return HttpResponse(parts[0])
     return HttpResponse(get_token(request).encode().join(parts))
 
 

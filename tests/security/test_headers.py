@@ -31,6 +31,8 @@ PAGES = [
     ("feedback sent (no session)", None, "/en/feedback/sent/"),
     ("tracking form", None, "/en/feedback/track/"),
     ("tracking page", None, "{track}"),
+    ("deletion request page", None, "{track}erase/"),
+    ("broken tracking link", None, "/ar/feedback/track/TW-AAAA-AAAA:cut/"),
     ("not found", None, "/en/no-such-page/"),
     ("wrong method", None, "/en/feedback/track/{token}/rate/"),
     ("staff without sign-in", None, "/en/staff/"),
@@ -136,6 +138,23 @@ def test_an_attachment_download_is_sandboxed(client_as, moderator, item):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
     b"".join(response.streaming_content)  # read to the end: the test client closes it
+
+
+@pytest.mark.django_db
+def test_the_citizens_own_files_are_sandboxed(client, item):
+    """The citizen's view of their files (the tracking page's previews) answers as the
+    staff download does, and sends its address (the private link's token) to no one."""
+    attachment = item.attachments.get()
+    base = f"{track_url(item)}files/{attachment.pk}/"
+    for url in (base, base + "preview/"):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in response["Cache-Control"]
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end: the client closes it
 
 
 @pytest.mark.django_db
