@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import calendar, mail
+from feedback import calendar, dailystats, mail
 from feedback.kept_uploads import KeptUploads
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
@@ -89,6 +89,9 @@ def submit(
                 to_status=Submission.Status.SUBMITTED,
                 is_public=True,
             )
+            # Last, so the statistics row (shared by the day's items of this topic and
+            # kind) stays locked for as short a time as possible.
+            dailystats.record_change(None, dailystats.Facts.of(submission))
             if email:
                 transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
             if kept is not None:
@@ -430,6 +433,8 @@ def transition(
         if rule.when is not None and not rule.when(submission):
             raise NotAllowed(_("This action was already done on this request."))
         from_status = submission.status
+        past = dailystats.history(submission.pk)
+        before = dailystats.Facts.of(submission, past)
         changed = apply(submission) if apply else []
         if rule.target is not None:
             submission.status = rule.target
@@ -445,6 +450,11 @@ def transition(
             public_message=public_message.strip(),
             is_public=rule.is_public,
         )
+        # The statistics move with the item, in this transaction (docs/decisions.md).
+        this = (event.kind, event.created_at, from_status, event.to_status)
+        after = dailystats.Facts.of(submission, [*past, this])
+        if after != before:
+            dailystats.record_change(before, after)
         _schedule_notifications(event, submission)
     logger.info(
         "feedback %s: %s by %s (%s -> %s)",

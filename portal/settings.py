@@ -20,6 +20,7 @@ from portal.env import (
     env_list,
     env_required,
     env_str,
+    env_time,
     env_time_zone,
 )
 
@@ -78,7 +79,11 @@ MIDDLEWARE = [
     # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
     "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Stored anonymous public pages are answered here, with the security headers above and
+    # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
+    "news.http.CachedPageMiddleware",
+    # Django's, with the idle expiry pushed forward at most once a minute (portal/sessions.py).
+    "portal.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which parses the body: oversized bodies are a 413 from their headers,
@@ -224,7 +229,9 @@ AUTHENTICATION_BACKENDS = [
 # Only staff have sessions (citizens need no account). A staff session ends after this many
 # idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity pushes the expiry forward, with one write a minute at most (portal/sessions.py)
+# instead of Django's SESSION_SAVE_EVERY_REQUEST, a commit on every staff request.
+SESSION_ENGINE = "portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -365,6 +372,9 @@ FEEDBACK_RATE_LIMITS = {
     "submit_email": (env_int("FEEDBACK_SUBMIT_LIMIT_PER_EMAIL", 5), 60 * 60),
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
+    # Previews of a citizen's own images, per client address: each one decodes a stored
+    # image (up to half a second for a 24 MP PNG); a page shows at most three.
+    "preview_address": (env_int("FEEDBACK_PREVIEW_LIMIT_PER_ADDRESS", 120), 10 * 60),
 }
 # Without the shared cache each process counts the limits above on its own: with 4 workers
 # a form limit of 20 an hour becomes 80. Production therefore needs REDIS_URL, unless the
@@ -385,6 +395,14 @@ if (
     )
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
+# Working hours of working days (local time), for the kinds whose response target is in
+# hours: response times of those are measured in working hours (feedback.calendar).
+FEEDBACK_WORKING_HOURS = (
+    env_time("FEEDBACK_WORKING_DAY_START", "07:30"),
+    env_time("FEEDBACK_WORKING_DAY_END", "14:30"),
+)
+if FEEDBACK_WORKING_HOURS[0] >= FEEDBACK_WORKING_HOURS[1]:
+    raise ConfigurationError("FEEDBACK_WORKING_DAY_START must be before FEEDBACK_WORKING_DAY_END.")
 
 # --- Feedback workflow ---
 # Notification mails: tries per mail (the task retries a failing server before giving up)
@@ -396,8 +414,9 @@ FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
-# or one ministry). 0 computes them on every visit.
-FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)
+# or one ministry). 0 (the default) reads them on every visit: they come from the daily
+# aggregates (feedback.stats), a few milliseconds whatever the number of items.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 0)
 
 # --- Performance (make bench, issue 6) --------------------------------------------------
 # Django's Redis backend with one client per connection pool (see portal/cache.py).
