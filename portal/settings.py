@@ -120,6 +120,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Trigram search on Arabic text needs a UTF-8 ctype (see docs/decisions.md).
     DATABASES["default"].setdefault("TEST", {}).update({"TEMPLATE": "template0", "CHARSET": "UTF8"})
+    # A database host that does not answer (down, or packets dropped) must fail in seconds
+    # with the 503 page, not hold a gunicorn worker until its timeout (docs/resilience.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the single-user development default; it must not block on a second writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

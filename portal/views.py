@@ -1,4 +1,6 @@
 import io
+import logging
+import sys
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -6,9 +8,10 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -19,6 +22,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from news.http import public_page
 from portal.forms import OneTimeCodeForm
 from portal.models import Ministry
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database is unreachable: a restart or a
+# fail-over takes about this long (docs/resilience.md).
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 @public_page
@@ -82,6 +91,30 @@ def _cache_ok() -> bool:
         return cache.get("portal:readyz") == "1"
     except Exception:
         return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that cannot be reached is a temporary outage, not a bug.
+
+    The citizen gets the translated 503 page with ``Retry-After`` instead of the 500 page;
+    any other error keeps the static 500 page (it needs neither database nor context)."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return HttpResponse(render_to_string("500.html"), status=500)
+    logger.warning("database unavailable: answered 503 (%s)", type(error).__name__)
+    try:
+        # The footer's channels and the messages would query the database again.
+        body = render_to_string(
+            "503.html",
+            {"official_channels": [], "messages": [], "retry_seconds": DATABASE_RETRY_AFTER_SECONDS},
+            request=request,
+        )
+    except Exception:
+        logger.exception("the 503 page could not be rendered; answering the static 500 page")
+        body = render_to_string("500.html")
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 # --- Staff second factor ------------------------------------------------------------------
