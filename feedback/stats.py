@@ -13,6 +13,7 @@ and one code path serves both databases.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -32,6 +33,8 @@ from django.utils import timezone, translation
 from feedback.models import Submission, SubmissionEvent, overdue_q
 from portal import roles
 from portal.models import Ministry
+
+logger = logging.getLogger(__name__)
 
 WEEKS = 12
 OVERDUE_LIST_LIMIT = 25
@@ -303,8 +306,15 @@ def cached_dashboard(user, seconds: int) -> Dashboard | None:
     if seconds <= 0:
         return build(queryset)
     key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope}:{translation.get_language()}:{timezone.localdate()}"
-    data = cache.get(key)
+    try:
+        data = cache.get(key)
+    except Exception:  # the cache is optional: without Redis every visit computes
+        logger.warning("cache unavailable; dashboard computed without it", exc_info=True)
+        return build(queryset)
     if data is None:
         data = build(queryset)
-        cache.set(key, data, seconds)
+        try:
+            cache.set(key, data, seconds)
+        except Exception:
+            logger.warning("cache unavailable; dashboard not cached", exc_info=True)
     return data

@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -23,6 +24,8 @@ from portal.http import client_address
 logger = logging.getLogger(__name__)
 
 SENT_SESSION_KEY = "feedback_sent"
+# Seconds a citizen is asked to wait after a temporary failure (full disk, database).
+RETRY_AFTER_SECONDS = 60
 
 
 @never_cache
@@ -49,7 +52,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     files=data["attachments"],
                 )
-            except Exception:
+            except Exception as error:
+                # workflow.submit is all or nothing: no row and no file is left behind.
                 logger.exception("feedback could not be saved")
                 form.add_error(
                     None,
@@ -57,7 +61,12 @@ def submit(request: HttpRequest) -> HttpResponse:
                         "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
                     ),
                 )
-                return _render_form(request, form, status=500)
+                # A full disk or an unreachable database is temporary: 503, try again later.
+                temporary = isinstance(error, (OSError, DatabaseError))
+                response = _render_form(request, form, status=503 if temporary else 500)
+                if temporary:
+                    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
             request.session[SENT_SESSION_KEY] = submission.reference
             return redirect("feedback:sent")
         if form.is_bot:

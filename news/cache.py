@@ -7,11 +7,14 @@ next due ``publish_at``.
 """
 
 import datetime
+import logging
 import time
 
 from django.core.cache import cache
 from django.db.models import Min
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "news:version"
 DEFAULT_TIMEOUT = 300  # seconds a public page stays in the cache at most
@@ -29,7 +32,12 @@ def version() -> str:
 
 
 def bump() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    try:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    except Exception:
+        # Saving an article must not fail with the cache: pages cached before it expire
+        # within DEFAULT_TIMEOUT once the cache is back.
+        logger.warning("cache unavailable; news cache version not replaced", exc_info=True)
 
 
 def next_due() -> datetime.datetime | None:

@@ -106,7 +106,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # The footer's channels and the messages would query the database again.
         body = render_to_string(
             "503.html",
-            {"official_channels": [], "messages": [], "retry_seconds": DATABASE_RETRY_AFTER_SECONDS},
+            {
+                "official_channels": [],
+                "messages": [],
+                "retry_seconds": DATABASE_RETRY_AFTER_SECONDS,
+            },
             request=request,
         )
     except Exception:

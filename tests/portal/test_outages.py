@@ -28,9 +28,7 @@ def client_without_raise(client):
         ("/ar/about/", "الخدمة غير متاحة مؤقتًا"),
     ],
 )
-def test_pages_answer_a_translated_503_while_the_database_is_down(
-    client_without_raise, path, text
-):
+def test_pages_answer_a_translated_503_while_the_database_is_down(client_without_raise, path, text):
     make_channel()
     with connection.execute_wrapper(database_down):
         response = client_without_raise.get(path)
