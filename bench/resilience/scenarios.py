@@ -295,8 +295,10 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
-user = User.objects.filter(is_staff=True, is_superuser=False, groups__name="Moderators").first() \
-    or User.objects.filter(is_staff=True).first()
+from django.contrib.auth.models import Group
+from portal import roles
+user, _ = User.objects.get_or_create(username="resilience-moderator", defaults={"is_staff": True})
+user.groups.add(Group.objects.get(name=roles.MODERATORS))
 store = SessionStore()
 store[SESSION_KEY] = str(user.pk)
 store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
