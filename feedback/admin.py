@@ -1,6 +1,6 @@
 """Admin: topics and holidays are edited by moderators; submissions are listed read-only
 through ``Submission.objects.visible_to``; the workflow has its own staff pages
-(``feedback.views_staff``) and only ``feedback.workflow`` writes ``status``."""
+(``feedback.views.staff``) and only ``feedback.workflow`` writes ``status``."""
 
 from django.contrib import admin
 from django.urls import reverse

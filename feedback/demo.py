@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from feedback import calendar
+from feedback import calendar, workflow
 from feedback.models import (
     CannedReply,
     Kind,
@@ -101,7 +101,8 @@ TOPICS = [
 S = Submission.Status
 E = SubmissionEvent.Kind
 # (reference, topic index, kind, subject, body, language, email, story)
-# story: list of (event kind, from, to, public message) after "submitted"
+# story: the actions after "submitted", each a name of ``workflow.TRANSITIONS`` or
+# (name, public message); the table gives each step's event, states and actor role.
 REQUESTS = [
     (
         "TW-DEMQ-AAAA",
@@ -121,7 +122,7 @@ REQUESTS = [
         "Several street lights on the coastal road have been off for a month.",
         "en",
         "",
-        [(E.ROUTED, S.SUBMITTED, S.ROUTED, "")],
+        ["route"],
     ),
     (
         "TW-DEMQ-CCCC",
@@ -131,7 +132,7 @@ REQUESTS = [
         "أقترح إنشاء نادٍ للبرمجة في كل مدرسة ثانوية.",
         "ar",
         "citizen2@example.com",
-        [(E.ROUTED, S.SUBMITTED, S.ROUTED, ""), (E.ACKNOWLEDGED, S.ROUTED, S.IN_PROGRESS, "")],
+        ["route", "acknowledge"],
     ),
     (
         "TW-DEMQ-DDDD",
@@ -142,14 +143,9 @@ REQUESTS = [
         "ar",
         "citizen3@example.com",
         [
-            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
-            (E.ACKNOWLEDGED, S.ROUTED, S.IN_PROGRESS, ""),
-            (
-                E.ANSWERED,
-                S.IN_PROGRESS,
-                S.ANSWERED,
-                "شكراً لملاحظتك. تم إصلاح الخلل في الإصدار الجديد من التطبيق.",
-            ),
+            "route",
+            "acknowledge",
+            ("answer", "شكراً لملاحظتك. تم إصلاح الخلل في الإصدار الجديد من التطبيق."),
         ],
     ),
     (
@@ -161,15 +157,10 @@ REQUESTS = [
         "en",
         "citizen4@example.com",
         [
-            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
-            (E.ACKNOWLEDGED, S.ROUTED, S.IN_PROGRESS, ""),
-            (
-                E.ANSWERED,
-                S.IN_PROGRESS,
-                S.ANSWERED,
-                "Thank you. Online renewal opens next quarter.",
-            ),
-            (E.CLOSED, S.ANSWERED, S.CLOSED, ""),
+            "route",
+            "acknowledge",
+            ("answer", "Thank you. Online renewal opens next quarter."),
+            "close",
         ],
     ),
     (
@@ -180,14 +171,7 @@ REQUESTS = [
         "...........",
         "ar",
         "",
-        [
-            (
-                E.REJECTED,
-                S.SUBMITTED,
-                S.REJECTED,
-                "لم نتمكن من فهم الطلب. يرجى إرسال طلب جديد بتفاصيل أكثر.",
-            )
-        ],
+        [("reject", "لم نتمكن من فهم الطلب. يرجى إرسال طلب جديد بتفاصيل أكثر.")],
     ),
 ]
 
@@ -200,7 +184,7 @@ REQUESTS += [
         "طلب تخفيض رسوم تأشيرات العمال المنزليين.",
         "ar",
         "citizen5@example.com",
-        [(E.ROUTED, S.SUBMITTED, S.ROUTED, ""), (E.SENT_BACK, S.ROUTED, S.SUBMITTED, "")],
+        ["route", "send_back"],
     ),
     (
         "TW-DEMQ-HHHH",
@@ -211,11 +195,9 @@ REQUESTS += [
         "en",
         "citizen6@example.com",
         [
-            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
+            "route",
             (
-                E.REROUTED,
-                S.ROUTED,
-                S.ROUTED,
+                "reroute",
                 "Housing loans are decided by the Ministry of Housing, which now has your request.",
             ),
         ],
@@ -228,7 +210,7 @@ REQUESTS += [
         "المواعيد في المركز الصحي تتأخر كثيراً.",
         "ar",
         "",
-        [(E.MERGED, S.SUBMITTED, S.DUPLICATE, "")],
+        ["merge"],
     ),
     (
         "TW-DEMQ-KKKK",
@@ -239,10 +221,10 @@ REQUESTS += [
         "ar",
         "citizen7@example.com",
         [
-            (E.ROUTED, S.SUBMITTED, S.ROUTED, ""),
-            (E.ACKNOWLEDGED, S.ROUTED, S.IN_PROGRESS, ""),
-            (E.ANSWERED, S.IN_PROGRESS, S.ANSWERED, "شكراً لفكرتك. أُحيلت إلى فريق التدريب."),
-            (E.RATED, S.ANSWERED, S.CLOSED, ""),
+            "route",
+            "acknowledge",
+            ("answer", "شكراً لفكرتك. أُحيلت إلى فريق التدريب."),
+            "rate",
         ],
     ),
     (
@@ -253,7 +235,7 @@ REQUESTS += [
         "The clinic has had no insulin for two weeks.",
         "en",
         "citizen8@example.com",
-        [(E.ROUTED, S.SUBMITTED, S.ROUTED, "")],
+        ["route"],
     ),
 ]
 
@@ -265,8 +247,6 @@ EXTRAS = {
     "TW-DEMQ-KKKK": {"rating": (5, "رد سريع وواضح، شكراً.")},
     "TW-DEMQ-MMMM": {"overdue_days": 4},
 }
-MODERATOR_EVENTS = {E.ROUTED, E.REROUTED, E.REJECTED, E.MERGED, E.REDACTED}
-CITIZEN_EVENTS = {E.RATED}
 
 # (ministry slug or None for every ministry, Arabic title, English title, Arabic, English)
 CANNED_REPLIES = [
@@ -345,8 +325,10 @@ def load(stdout=None) -> None:
         topic = topics[topic_index]
         extras = EXTRAS.get(reference, {})
         sent_at = now - datetime.timedelta(days=3 * (len(REQUESTS) - age))
-        status = story[-1][2] if story else S.SUBMITTED
-        routed = any(step[0] == E.ROUTED for step in story) and status != S.SUBMITTED
+        steps = [(step, "") if isinstance(step, str) else step for step in story]
+        path = workflow.replay([action for action, _message in steps])
+        status = path[-1][2] if path else S.SUBMITTED
+        routed = any(rule.event == E.ROUTED for rule, *_ in path) and status != S.SUBMITTED
         ministry = ministries.get(extras["ministry"]) if "ministry" in extras else topic.ministry
         rating = extras.get("rating")
         due_at = calendar.due_date(topic.response_days, sent_at)
@@ -377,23 +359,21 @@ def load(stdout=None) -> None:
             submission=submission, kind=E.SUBMITTED, created_at=sent_at, to_status=S.SUBMITTED
         )
         officer = staff.get(f"officer-{topic.ministry.slug}") if topic.ministry else None
-        for step, (event_kind, from_status, to_status, message) in enumerate(story, 1):
-            if event_kind in CITIZEN_EVENTS:
-                actor = None
-            elif event_kind in MODERATOR_EVENTS:
-                actor = staff.get("moderator")
-            else:
-                actor = officer
+        actors = {workflow.MODERATOR: staff.get("moderator"), workflow.OFFICER: officer}
+        for step, ((rule, from_status, to_status), (_action, message)) in enumerate(
+            zip(path, steps, strict=True), 1
+        ):
+            actor = actors.get(rule.actor_role)  # the citizen's steps have none
             SubmissionEvent.objects.create(
                 submission=submission,
-                kind=event_kind,
+                kind=rule.event,
                 actor=actor,
                 created_at=sent_at + datetime.timedelta(hours=20 * step),
                 from_status=from_status,
                 to_status=to_status,
                 public_message=message,
                 internal_note="" if actor is None else "Demo: checked by the moderation team.",
-                is_public=event_kind not in (E.SENT_BACK, E.REDACTED, E.NOTE),
+                is_public=rule.is_public,
             )
         created += 1
     if stdout:

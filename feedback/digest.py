@@ -6,19 +6,18 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from feedback.mail import send_notification
 from feedback.models import Submission
 from portal import roles
+from portal.tasks import task
 
 logger = logging.getLogger(__name__)
 
 
 def send_overdue_digests(today=None) -> int:
     """Mail the digests; returns how many mails were sent."""
-    from feedback.tasks import send_with_retries
-
     today = today or timezone.localdate()
     items = list(
         Submission.objects.overdue(today)
@@ -42,21 +41,21 @@ def send_overdue_digests(today=None) -> int:
     if moderators:
         mails.append((moderators, None, items))
     for recipients, ministry, rows in mails:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "ministry": ministry,
-                "items": rows,
-                "today": today,
-                "site_url": settings.SITE_URL,
-            }
-            subject = render_to_string("feedback/email/overdue_digest_subject.txt", context)
-            body = render_to_string("feedback/email/overdue_digest.txt", context)
         try:
-            send_with_retries(
-                subject, body, recipients if isinstance(recipients, list) else [recipients]
+            send_notification(
+                "overdue_digest",
+                {"ministry": ministry, "items": rows, "today": today},
+                recipients if isinstance(recipients, list) else [recipients],
+                language=settings.LANGUAGE_CODE,
             )
             sent += 1
         except Exception:
             # One unreachable ministry must not stop the others' digests.
             logger.exception("overdue digest not sent to %s", ministry or "moderators")
     return sent
+
+
+@task()
+def send_overdue_digests_task() -> int:
+    """The overdue digest (``manage.py send_overdue_digest``): returns the mails sent."""
+    return send_overdue_digests()

@@ -4,7 +4,6 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Kind, Submission, Topic
@@ -74,11 +73,7 @@ class SubmissionFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
-        if value:
-            return queryset.filter(
-                status__in=Submission.OPEN_STATUSES, due_at__lt=timezone.localdate()
-            )
-        return queryset
+        return queryset.overdue() if value else queryset
 
     def filter_erasure_requested(self, queryset, name, value):
         # The moderators' queue of citizens' deletion requests (privacy).

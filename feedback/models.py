@@ -135,15 +135,13 @@ class SubmissionQuerySet(models.QuerySet):
         Moderators and superusers: everything. Ministry officers: items routed to their
         own ministry. Anyone else, the anonymous and officers without a ministry: nothing.
         """
-        if not (user.is_authenticated and user.is_active):
+        scope = roles.feedback_scope(user)
+        if scope is None or not scope.opens_items:
             return self.none()
-        if user.is_superuser or roles.has_role(user, roles.MODERATORS):
-            return self
-        if roles.has_role(user, roles.MINISTRY_OFFICERS):
-            profile = getattr(user, "staff_profile", None)
-            if profile is not None and profile.ministry_id:
-                return self.filter(ministry_id=profile.ministry_id)
-        return self.none()
+        return self._within(scope)
+
+    def _within(self, scope: roles.FeedbackScope) -> "SubmissionQuerySet":
+        return self if scope.ministry_id is None else self.filter(ministry_id=scope.ministry_id)
 
     def overdue(self, today=None) -> "SubmissionQuerySet":
         """Items still waiting for an answer after their due date."""
@@ -182,13 +180,8 @@ class SubmissionQuerySet(models.QuerySet):
         ministry but may not open items: what they get from here is counted, or exported
         without personal data, never shown as an item. Officers: their own ministry only.
         """
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        if roles.has_role(user, roles.MANAGERS) and not roles.has_role(
-            user, roles.MINISTRY_OFFICERS
-        ):
-            return self
-        return self.visible_to(user)
+        scope = roles.feedback_scope(user)
+        return self.none() if scope is None else self._within(scope)
 
 
 class Submission(models.Model):
@@ -325,6 +318,12 @@ class Submission(models.Model):
         return self.is_open and self.due_at < timezone.localdate()
 
     @property
+    def erasure_requested(self) -> bool:
+        """The citizen asked for their personal data to be deleted and it is not done yet
+        (the same rule as ``Submission.objects.erasure_requested()``)."""
+        return self.erasure_requested_at is not None and self.personal_data_erased_at is None
+
+    @property
     def can_be_rated(self) -> bool:
         return self.rating is None and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
 
@@ -453,14 +452,12 @@ class SubmissionEvent(models.Model):
         moderators and their own ministry wrote, not the notes and names of A's staff.
         (Needs ``actor__staff_profile`` loaded to stay one query for a whole timeline.)
         """
-        if viewer.is_superuser or roles.has_role(viewer, roles.MODERATORS) or self.actor is None:
+        if roles.is_moderator(viewer) or self.actor is None:
             return True
+        # The author's ministry when they wrote (their profile), whatever their role now.
         author = getattr(self.actor, "staff_profile", None)
         author_ministry = author.ministry_id if author else None
-        viewer_profile = getattr(viewer, "staff_profile", None)
-        return author_ministry is None or (
-            viewer_profile is not None and author_ministry == viewer_profile.ministry_id
-        )
+        return author_ministry is None or author_ministry == roles.officer_ministry_id(viewer)
 
 
 class PublicHoliday(models.Model):

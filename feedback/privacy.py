@@ -9,6 +9,7 @@ from datetime import datetime
 
 from feedback import workflow
 from feedback.models import Submission
+from portal.tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,9 @@ def purge_personal_data(now: datetime | None = None) -> int:
             erased += 1
     logger.info("personal data purge: %s requests erased", erased)
     return erased
+
+
+@task()
+def purge_personal_data_task() -> int:
+    """The retention purge (``manage.py purge_personal_data``): returns the items erased."""
+    return purge_personal_data()

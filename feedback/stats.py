@@ -90,22 +90,6 @@ class Dashboard:
     answer_all: datetime.timedelta | None = None
 
 
-def scope_key(user) -> str | None:
-    """What a user's numbers depend on: 'all', 'ministry-<id>', or None (no numbers)."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if user.is_superuser or roles.has_role(user, roles.MODERATORS):
-        return "all"
-    if roles.has_role(user, roles.MINISTRY_OFFICERS):
-        profile = getattr(user, "staff_profile", None)
-        if profile is not None and profile.ministry_id:
-            return f"ministry-{profile.ministry_id}"
-        return None
-    if roles.has_role(user, roles.MANAGERS):
-        return "all"
-    return None
-
-
 def week_start(day: datetime.date) -> datetime.date:
     """The Sunday that starts ``day``'s week (the working week is Sunday to Thursday)."""
     return day - datetime.timedelta(days=(day.weekday() + 1) % 7)
@@ -299,13 +283,13 @@ def cached_dashboard(user, seconds: int) -> Dashboard | None:
     The key holds the scope and the language (ministry and topic names are translated),
     so an officer of one ministry can never be served another ministry's numbers.
     """
-    scope = scope_key(user)
+    scope = roles.feedback_scope(user)
     if scope is None:
         return None
     queryset = Submission.objects.countable_by(user)
     if seconds <= 0:
         return build(queryset)
-    key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope}:{translation.get_language()}:{timezone.localdate()}"
+    key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope.key}:{translation.get_language()}:{timezone.localdate()}"
     try:
         data = cache.get(key)
     except Exception:  # the cache is optional: without Redis every visit computes

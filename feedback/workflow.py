@@ -1,9 +1,13 @@
-"""The one module that writes ``Submission.status`` (see ../shared/STYLE.md, point 2).
+"""The one module that writes ``Submission.status`` and the audit trail after submission.
 
-Each state change is a function named for the action (``route``, ``answer``, ...). All of
-them go through ``transition``, which locks the row, checks the actor's role and the
-current state against ``TRANSITIONS``, applies the change, writes an immutable
-``SubmissionEvent`` and schedules notifications with ``on_commit``, in one transaction.
+``TRANSITIONS`` is the state machine: one row per action, saying who may take it (a
+moderator, an officer of the item's ministry, either, the citizen, or the system), from
+which states, to which state, which audit event it writes and the label staff see on its
+button. Each action is a function named after it (``route``, ``answer``, ``rate``,
+``erase_expired``, ...); every one of them goes through ``transition``, which locks the
+row, checks the actor and the state against the table, applies the change, writes the
+immutable ``SubmissionEvent`` and schedules notifications with ``on_commit``, in one
+transaction. ``submit`` creates the item and its first event; nothing else writes either.
 """
 
 import logging
@@ -16,12 +20,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from feedback import calendar
+from feedback import calendar, mail
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
 from portal import roles
+from portal.formatting import local_number
 from portal.models import Ministry
 
 logger = logging.getLogger(__name__)
@@ -78,9 +84,7 @@ def submit(
                 is_public=True,
             )
             if email:
-                from feedback.tasks import send_confirmation
-
-                transaction.on_commit(partial(send_confirmation.enqueue, submission.pk))
+                transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
     except BaseException:
         for path in written:
             private_storage.delete(path)
@@ -139,6 +143,18 @@ E = SubmissionEvent.Kind
 MODERATOR = "moderator"
 OFFICER = "officer"
 STAFF = "staff"  # a moderator, or an officer of the item's ministry
+CITIZEN = "citizen"  # whoever holds the private tracking link (the view checked it)
+SYSTEM = "system"  # scheduled work, no person (the retention purge)
+STAFF_ROLES = (MODERATOR, OFFICER, STAFF)
+ANY_STATE = tuple(S.values)
+
+
+def _not_erased(item: Submission) -> bool:
+    return item.personal_data_erased_at is None
+
+
+def _erasure_not_asked(item: Submission) -> bool:
+    return item.erasure_requested_at is None and item.personal_data_erased_at is None
 
 
 @dataclass(frozen=True)
@@ -151,38 +167,155 @@ class Transition:
     target: str | None  # None: the status does not change (redaction, note)
     event: str
     is_public: bool
+    label: str  # the staff page's button (and the name of the action in docs)
     # An extra condition on the item besides its state (e.g. not erased already).
     when: Callable[[Submission], bool] | None = None
 
 
-# The allowed moves (../shared/DESIGN.md). Nothing else writes ``Submission.status``.
+# The allowed moves. Nothing else writes ``Submission.status``.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("route", MODERATOR, (S.SUBMITTED,), S.ROUTED, E.ROUTED, True),
-        Transition("reject", MODERATOR, (S.SUBMITTED,), S.REJECTED, E.REJECTED, True),
-        Transition("merge", MODERATOR, (S.SUBMITTED,), S.DUPLICATE, E.MERGED, True),
-        Transition("redact", MODERATOR, (S.SUBMITTED,), None, E.REDACTED, False),
-        Transition("reroute", MODERATOR, (S.ROUTED, S.IN_PROGRESS), S.ROUTED, E.REROUTED, True),
-        Transition("acknowledge", OFFICER, (S.ROUTED,), S.IN_PROGRESS, E.ACKNOWLEDGED, True),
-        Transition("answer", OFFICER, (S.ROUTED, S.IN_PROGRESS), S.ANSWERED, E.ANSWERED, True),
         Transition(
-            "send_back", OFFICER, (S.ROUTED, S.IN_PROGRESS), S.SUBMITTED, E.SENT_BACK, False
+            "route",
+            MODERATOR,
+            (S.SUBMITTED,),
+            S.ROUTED,
+            E.ROUTED,
+            True,
+            gettext_lazy("Approve and send to a ministry"),
         ),
-        Transition("close", OFFICER, (S.ANSWERED,), S.CLOSED, E.CLOSED, True),
-        Transition("note", STAFF, tuple(S.values), None, E.NOTE, False),
+        Transition(
+            "reject",
+            MODERATOR,
+            (S.SUBMITTED,),
+            S.REJECTED,
+            E.REJECTED,
+            True,
+            gettext_lazy("Reject"),
+        ),
+        Transition(
+            "merge",
+            MODERATOR,
+            (S.SUBMITTED,),
+            S.DUPLICATE,
+            E.MERGED,
+            True,
+            gettext_lazy("Merge into another request"),
+        ),
+        Transition(
+            "redact",
+            MODERATOR,
+            (S.SUBMITTED,),
+            None,
+            E.REDACTED,
+            False,
+            gettext_lazy("Remove personal data from the text"),
+        ),
+        Transition(
+            "reroute",
+            MODERATOR,
+            (S.ROUTED, S.IN_PROGRESS),
+            S.ROUTED,
+            E.REROUTED,
+            True,
+            gettext_lazy("Send to another ministry"),
+        ),
+        Transition(
+            "acknowledge",
+            OFFICER,
+            (S.ROUTED,),
+            S.IN_PROGRESS,
+            E.ACKNOWLEDGED,
+            True,
+            gettext_lazy("Acknowledge"),
+        ),
+        Transition(
+            "answer",
+            OFFICER,
+            (S.ROUTED, S.IN_PROGRESS),
+            S.ANSWERED,
+            E.ANSWERED,
+            True,
+            gettext_lazy("Publish the answer"),
+        ),
+        Transition(
+            "send_back",
+            OFFICER,
+            (S.ROUTED, S.IN_PROGRESS),
+            S.SUBMITTED,
+            E.SENT_BACK,
+            False,
+            gettext_lazy("Send back to the moderators (misrouted)"),
+        ),
+        Transition(
+            "close", OFFICER, (S.ANSWERED,), S.CLOSED, E.CLOSED, True, gettext_lazy("Close")
+        ),
+        Transition(
+            "note", STAFF, ANY_STATE, None, E.NOTE, False, gettext_lazy("Add an internal note")
+        ),
         # Personal data (privacy): in any state, once. See ``erase`` below.
         Transition(
             "erase",
             MODERATOR,
-            tuple(S.values),
+            ANY_STATE,
             None,
             E.ERASED,
             True,
-            when=lambda item: item.personal_data_erased_at is None,
+            gettext_lazy("Delete the citizen's personal data"),
+            when=_not_erased,
+        ),
+        # The citizen, from the tracking page: a rating closes an answered item (an item
+        # an officer closed can still be rated, once).
+        Transition(
+            "rate",
+            CITIZEN,
+            (S.ANSWERED, S.CLOSED),
+            S.CLOSED,
+            E.RATED,
+            True,
+            gettext_lazy("Rate the answer"),
+            when=lambda item: item.rating is None,
+        ),
+        Transition(
+            "request_erasure",
+            CITIZEN,
+            ANY_STATE,
+            None,
+            E.ERASURE_REQUESTED,
+            True,
+            gettext_lazy("Ask for the deletion of the personal data"),
+            when=_erasure_not_asked,
+        ),
+        # The retention purge (``feedback.privacy``).
+        Transition(
+            "erase_expired",
+            SYSTEM,
+            ANY_STATE,
+            None,
+            E.ERASED,
+            True,
+            gettext_lazy("Delete the personal data at the end of the retention period"),
+            when=_not_erased,
         ),
     ]
 }
+STAFF_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.actor_role in STAFF_ROLES)
+
+
+def replay(actions: Sequence[str], start: str = S.SUBMITTED) -> list[tuple[Transition, str, str]]:
+    """The (row, from status, to status) of each action in turn, from ``start``: the
+    demo's stories and the benchmark's rows are built with it, so they hold only paths the
+    table allows. ``ValueError`` names the first action the table refuses."""
+    steps, status = [], start
+    for action in actions:
+        rule = TRANSITIONS[action]
+        if status not in rule.sources:
+            raise ValueError(f"{action!r} is not allowed from {status!r}")
+        target = rule.target or status
+        steps.append((rule, status, target))
+        status = target
+    return steps
 
 
 class WorkflowError(Exception):
@@ -216,29 +349,25 @@ def allowed_actions(user, submission: Submission) -> list[str]:
 
 
 def _has_actor_role(user, rule: Transition, submission: Submission) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
+    if (rule.actor_role in STAFF_ROLES) != (user is not None):
+        return False  # no staff account acts in the citizen's or the system's name
+    if user is None:
         return True
-    is_moderator = roles.has_role(user, roles.MODERATORS)
+    if rule.actor_role in (MODERATOR, STAFF) and roles.is_moderator(user):
+        return True
+    if user.is_superuser and user.is_active:
+        return True  # a superuser may also act for any ministry
     if rule.actor_role == MODERATOR:
-        return is_moderator
-    if rule.actor_role == STAFF and is_moderator:
-        return True
-    profile = getattr(user, "staff_profile", None)
-    return (
-        roles.has_role(user, roles.MINISTRY_OFFICERS)
-        and profile is not None
-        and profile.ministry_id is not None
-        and profile.ministry_id == submission.ministry_id
-    )
+        return False
+    ministry_id = roles.officer_ministry_id(user)
+    return ministry_id is not None and ministry_id == submission.ministry_id
 
 
 def transition(
     submission_id: int,
     action: str,
     *,
-    actor,
+    actor=None,
     expected_status: str | None = None,
     internal_note: str = "",
     public_message: str = "",
@@ -248,7 +377,8 @@ def transition(
     """The one function that changes a submission's state.
 
     Locks the row (inside ``visible_to(actor)``, so an outsider cannot even learn that the
-    item exists), checks the actor's role and the state, calls ``apply`` to change the
+    item exists; citizen and system actions have ``actor=None`` and the caller found the
+    item, by its private link or by the retention rule), checks the actor's role and the state, calls ``apply`` to change the
     other fields (it returns their names), saves, writes the audit row and schedules the
     notifications on commit. ``expected_status`` is the status the actor saw: if the item
     moved meanwhile (another moderator was faster), ``AlreadyHandled`` is raised. Any error
@@ -259,13 +389,18 @@ def transition(
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise NotAllowed(_("Unknown action."))
+    if (rule.actor_role in STAFF_ROLES) != (actor is not None):
+        # A staff action needs its account; no account acts as the citizen or the system.
+        raise NotAllowed(_("Your role does not allow this action on this request."))
     with transaction.atomic():
         # Lock first, then check: two staff acting at once are serialised here, and the
         # second one sees the state the first one left.
+        scope = (
+            Submission.objects.visible_to(actor) if actor is not None else Submission.objects.all()
+        )
         locked = {
             row.pk: row
-            for row in Submission.objects.visible_to(actor)
-            .select_for_update()
+            for row in scope.select_for_update()
             .filter(pk__in={submission_id, lock_also or submission_id})
             .order_by("pk")
         }
@@ -304,10 +439,10 @@ def transition(
         )
         _schedule_notifications(event, submission)
     logger.info(
-        "feedback %s: %s by user %s (%s -> %s)",
+        "feedback %s: %s by %s (%s -> %s)",
         submission.reference,
         action,
-        actor.pk,
+        f"user {actor.pk}" if actor is not None else rule.actor_role,
         from_status,
         submission.status,
     )
@@ -315,8 +450,6 @@ def transition(
 
 
 def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> None:
-    from feedback import tasks
-
     def enqueue(task, *args) -> None:
         def send() -> None:
             task.enqueue(*args)
@@ -326,9 +459,9 @@ def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> N
         transaction.on_commit(send, robust=True)
 
     if event.kind in (E.ROUTED, E.REROUTED) and submission.ministry_id:
-        enqueue(tasks.notify_ministry, event.pk)
+        enqueue(mail.notify_ministry, event.pk)
     if event.kind in (E.ANSWERED, E.REJECTED, E.MERGED, E.REROUTED) and submission.email:
-        enqueue(tasks.notify_citizen, event.pk)
+        enqueue(mail.notify_citizen, event.pk)
 
 
 def _require(text: str, message: str) -> str:
@@ -551,6 +684,7 @@ def erase(
         submission.pk,
         "erase",
         actor=actor,
+        expected_status=expected_status,
         internal_note=internal_note,
         apply=_erase_personal_data,
     )
@@ -562,29 +696,15 @@ def erase_expired(submission: Submission) -> SubmissionEvent | None:
     Same lock, rule and audit row as ``erase``; None when there is nothing left to do
     (erased meanwhile, or deleted).
     """
-    with transaction.atomic():
-        item = (
-            Submission.objects.select_for_update()
-            .filter(pk=submission.pk, personal_data_erased_at__isnull=True)
-            .first()
+    with translation.override(settings.LANGUAGE_CODE):
+        days = settings.PERSONAL_DATA_RETENTION_DAYS
+        reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
+    try:
+        return transition(
+            submission.pk, "erase_expired", internal_note=reason, apply=_erase_personal_data
         )
-        if item is None:
-            return None
-        changed = _erase_personal_data(item)
-        item.save(update_fields=[*changed, "updated_at"])
-        with translation.override(settings.LANGUAGE_CODE):
-            days = settings.PERSONAL_DATA_RETENTION_DAYS
-            note = _("Retention period of %(days)s days ended.") % {"days": days}
-        event = SubmissionEvent.objects.create(
-            submission=item,
-            kind=E.ERASED,
-            from_status=item.status,
-            to_status=item.status,
-            internal_note=note,
-            is_public=True,
-        )
-    logger.info("feedback %s: personal data erased (retention period)", item.reference)
-    return event
+    except (NotAllowed, Submission.DoesNotExist):
+        return None
 
 
 def request_erasure(submission: Submission) -> Submission:
@@ -593,23 +713,18 @@ def request_erasure(submission: Submission) -> Submission:
     Queued for moderators (``Submission.objects.erasure_requested()``); asking twice, or
     after the erasure, changes nothing.
     """
-    with transaction.atomic():
-        item = Submission.objects.select_for_update().get(pk=submission.pk)
-        if item.erasure_requested_at or item.personal_data_erased_at:
-            return item
+
+    def apply(item: Submission) -> list[str]:
         item.erasure_requested_at = timezone.now()
-        item.save(update_fields=["erasure_requested_at", "updated_at"])
-        SubmissionEvent.objects.create(
-            submission=item,
-            kind=E.ERASURE_REQUESTED,
-            from_status=item.status,
-            to_status=item.status,
-            is_public=True,
-        )
-    logger.info("feedback %s: deletion of personal data requested", item.reference)
-    return item
+        return ["erasure_requested_at"]
+
+    try:
+        return transition(submission.pk, "request_erasure", apply=apply).submission
+    except NotAllowed:
+        return Submission.objects.get(pk=submission.pk)
 
 
+# The function of each staff action (a test keeps this equal to ``STAFF_ACTIONS``).
 ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
     "route": route,
     "reroute": reroute,
@@ -625,28 +740,20 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
 }
 
 
-class AlreadyRated(WorkflowError):
-    pass
-
-
 def rate(submission: Submission, *, rating: int, comment: str = "") -> Submission:
     """The citizen's rating of the answer (once); an answered item is closed by it."""
     if not 1 <= rating <= 5:
         raise InvalidInput(_("Choose a rating from 1 to 5."))
-    with transaction.atomic():
-        item = Submission.objects.select_for_update().get(pk=submission.pk)
-        if not item.can_be_rated:
-            raise AlreadyRated(_("This request cannot be rated (again)."))
-        from_status = item.status
+
+    def apply(item: Submission) -> list[str]:
         item.rating, item.rating_comment, item.rated_at = rating, comment.strip(), timezone.now()
-        item.status = S.CLOSED
-        item.save(update_fields=["rating", "rating_comment", "rated_at", "status", "updated_at"])
-        SubmissionEvent.objects.create(
-            submission=item,
-            kind=E.RATED,
-            from_status=from_status,
-            to_status=item.status,
-            is_public=True,
-        )
-    logger.info("feedback %s rated", item.reference)
-    return item
+        return ["rating", "rating_comment", "rated_at"]
+
+    try:
+        return transition(submission.pk, "rate", apply=apply).submission
+    except NotAllowed:
+        raise AlreadyRated(_("This request cannot be rated (again).")) from None
+
+
+class AlreadyRated(WorkflowError):
+    """The answer was rated already (a second tab, a double click)."""

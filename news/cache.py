@@ -11,7 +11,6 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db.models import Min
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -47,9 +46,7 @@ def next_due() -> datetime.datetime | None:
     key = f"news:next-due:{version()}"
     stamp = cache.get(key)
     if stamp is None:
-        due = Article.objects.filter(
-            status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
-        ).aggregate(due=Min("publish_at"))["due"]
+        due = Article.objects.next_scheduled_at()
         stamp = due.timestamp() if due else NONE_DUE
         cache.set(key, stamp, timeout=_seconds_until(due) if due else DEFAULT_TIMEOUT)
     if stamp == NONE_DUE:

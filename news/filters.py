@@ -1,9 +1,9 @@
 import django_filters
 from django import forms
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article, Category
+from portal.formatting import MONTH_NAMES
 from portal.models import Ministry
 
 
@@ -47,7 +47,7 @@ class ArticleFilter(django_filters.FilterSet):
         label=_("Month"),
         field_name="publish_at",
         lookup_expr="month",
-        choices=list(MONTHS.items()),
+        choices=list(MONTH_NAMES.items()),
         empty_label=_("Any month"),
     )
     date_from = django_filters.DateFilter(

@@ -53,6 +53,13 @@ class ArticleQuerySet(models.QuerySet):
         feed, sitemap and the home page go through here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
+    def next_scheduled_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """When the next published article becomes public (None: nothing is scheduled);
+        the page cache never keeps a page past it."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now()
+        ).aggregate(due=models.Min("publish_at"))["due"]
+
     def previewable_by(self, user) -> "ArticleQuerySet":
         """Editors (and anyone allowed to change articles) may preview every article."""
         if user.is_authenticated and user.is_active and user.has_perm("news.change_article"):

@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from news.filters import ArticleFilter
 from news.http import public_page
 from news.models import Article, Category
+from portal.formatting import local_month
 
 PER_PAGE = 12
 
@@ -64,8 +64,7 @@ def month_archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
         request,
         "news/article_archive.html",
         {
-            "heading": _("News of %(month)s")
-            % {"month": date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")},
+            "heading": _("News of %(month)s") % {"month": local_month(date(year, month, 1))},
             "page_obj": _page(request, articles),
         },
     )

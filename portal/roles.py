@@ -1,5 +1,13 @@
-"""Staff roles. Each role is a Django group created by a migration of this app; every app
-grants its own model permissions to these groups in a data migration of its own."""
+"""Staff roles, and the one place that answers "what may this user do with feedback".
+
+Each role is a Django group created by a migration of this app; every app grants its own
+model permissions to these groups in a data migration of its own. The feedback app asks
+only the functions below (``Submission.objects.visible_to`` / ``countable_by``, the
+workflow's actor checks, the staff pages' gate, the navigation, the dashboard's cache key):
+"superuser or moderator" and "the officer's ministry" are written here and nowhere else.
+"""
+
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +31,47 @@ def has_role(user, group_name: str) -> bool:
     if not hasattr(user, "_tawasul_roles"):
         user._tawasul_roles = set(user.groups.values_list("name", flat=True))
     return group_name in user._tawasul_roles
+
+
+def is_moderator(user) -> bool:
+    """Moderators and superusers: every item of every ministry, and the moderation actions."""
+    return (user.is_authenticated and user.is_active and user.is_superuser) or has_role(
+        user, MODERATORS
+    )
+
+
+def officer_ministry_id(user) -> int | None:
+    """The ministry an active ministry officer works for; None for anyone else, including
+    an officer whose account has no ministry yet (they see nothing until one is set)."""
+    if not has_role(user, MINISTRY_OFFICERS):
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.ministry_id if profile is not None else None
+
+
+@dataclass(frozen=True)
+class FeedbackScope:
+    """The part of the feedback a user works on."""
+
+    ministry_id: int | None  # None: every ministry
+    opens_items: bool  # False: counts them only (managers)
+
+    @property
+    def key(self) -> str:
+        """What the user's numbers depend on (the dashboard's cache key): equal keys, equal
+        numbers. Managers and moderators count the same rows."""
+        return "all" if self.ministry_id is None else f"ministry-{self.ministry_id}"
+
+
+def feedback_scope(user) -> FeedbackScope | None:
+    """Moderators and superusers: every item. Officers: their ministry's items (the officer
+    role wins if someone also holds another). Managers: every item, counted, never opened.
+    None (no staff page at all): the anonymous, editors, officers without a ministry."""
+    if is_moderator(user):
+        return FeedbackScope(ministry_id=None, opens_items=True)
+    if has_role(user, MINISTRY_OFFICERS):
+        ministry_id = officer_ministry_id(user)
+        return FeedbackScope(ministry_id, opens_items=True) if ministry_id else None
+    if has_role(user, MANAGERS):
+        return FeedbackScope(ministry_id=None, opens_items=False)
+    return None

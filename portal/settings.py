@@ -165,6 +165,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_time_zone("DJANGO_TIME_ZONE", "Asia/Muscat")
+# One date and number style per language (docs/decisions.md, "Dates and numbers"), used
+# through portal.formatting. Thousands are grouped only where a person reads the number
+# (|local_number): a plain {{ n }} stays machine-readable in URLs and attributes.
+FORMAT_MODULE_PATH = ["portal.formats"]
+USE_THOUSAND_SEPARATOR = False
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ar", "en"), "ar": ("en",), "en": ("ar",)}
 # The tabbed admin's jQuery UI is vendored: no CDN, and it passes the CSP.

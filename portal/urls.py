@@ -37,9 +37,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
-    path("feedback/", include("feedback.urls")),
+    path("feedback/", include("feedback.urls.public")),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
-    path("staff/", include("feedback.urls_staff")),
+    path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,
 )
 

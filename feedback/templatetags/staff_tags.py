@@ -10,10 +10,10 @@ def staff_nav(context) -> dict:
     """The staff area's navigation: each link only for those who may use it."""
     request = context["request"]
     user = request.user
-    is_moderator = user.is_superuser or roles.has_role(user, roles.MODERATORS)
+    scope = roles.feedback_scope(user)
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "is_moderator": is_moderator,
-        "opens_items": is_moderator or roles.has_role(user, roles.MINISTRY_OFFICERS),
+        "is_moderator": roles.is_moderator(user),
+        "opens_items": scope is not None and scope.opens_items,
     }

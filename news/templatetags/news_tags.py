@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from news.models import Article
+from portal.formatting import iso_datetime
 
 register = template.Library()
 
@@ -75,8 +76,8 @@ def article_json_ld(context, article: Article) -> SafeString:
         "headline": article.title[:110],
         "description": article.summary,
         "inLanguage": get_language(),
-        "datePublished": article.publish_at.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
+        "datePublished": iso_datetime(article.publish_at),
+        "dateModified": iso_datetime(article.updated_at),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "articleSection": article.category.name,
         "publisher": publisher,

@@ -18,13 +18,16 @@
     counter.id = field.id + "_counter";
     counter.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", counter);
+    // Latin digits in both languages, as the server writes them (docs/decisions.md,
+    // "Dates and numbers"): a bare "ar" would give Arabic-Indic digits.
+    var numbers = new Intl.NumberFormat(document.documentElement.lang + "-u-nu-latn");
     var timer = null;
     function update() {
       var left = limit - field.value.length;
       var over = left < 0;
       counter.textContent = over
-        ? group.getAttribute("data-over") + " " + (-left).toLocaleString(document.documentElement.lang)
-        : group.getAttribute("data-remaining") + " " + left.toLocaleString(document.documentElement.lang);
+        ? group.getAttribute("data-over") + " " + numbers.format(-left)
+        : group.getAttribute("data-remaining") + " " + numbers.format(left);
       counter.classList.toggle("counter--over", over);
     }
     field.addEventListener("input", function () {

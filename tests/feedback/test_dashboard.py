@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from feedback import stats
 from feedback.models import Submission, SubmissionEvent
-from feedback.views_dashboard import safe_cell
+from feedback.views.dashboard import safe_cell
 from tests.factories import make_submission, make_topic
 
 MUSCAT = zoneinfo.ZoneInfo("Asia/Muscat")
@@ -515,7 +515,7 @@ def test_countable_by(known, moderator, officer_a, officer_b, editor, manager, a
 
 
 def test_chart_runs_right_to_left_in_arabic():
-    from feedback.views_dashboard import bar_chart
+    from feedback.views.dashboard import bar_chart
 
     weeks = [
         stats.WeekRow(start=datetime.date(2026, 1, 4) + n * 7 * DAY, count=n) for n in range(12)

@@ -42,8 +42,8 @@ CASES = [
     (
         {"body": LONG},
         "body",
-        "Details must be 5000 characters or fewer (you entered 5001).",
-        "يجب ألا يتجاوز عدد أحرف التفاصيل 5000 (أدخلت 5001).",
+        "Details must be 5,000 characters or fewer (you entered 5,001).",
+        "يجب ألا يتجاوز عدد أحرف التفاصيل 5,000 (أدخلت 5,001).",
     ),
     (
         {"name": "n" * 101},

@@ -5,7 +5,8 @@ transition."""
 import pytest
 from django.core import mail
 
-from feedback import tasks, workflow
+from feedback import mail as feedback_mail
+from feedback import workflow
 from feedback.models import Submission
 from tests.factories import make_submission
 from tests.feedback.workflow_helpers import in_state
@@ -98,7 +99,7 @@ def test_a_failing_mail_server_is_retried(
 ):
     settings.FEEDBACK_MAIL_ATTEMPTS = 3  # the database worker's default in production
     settings.FEEDBACK_MAIL_RETRY_SECONDS = 0
-    real_send = tasks.send_mail
+    real_send = feedback_mail.send_mail
     calls = []
 
     def flaky(*args, **kwargs):
@@ -107,7 +108,7 @@ def test_a_failing_mail_server_is_retried(
             raise ConnectionRefusedError("mail server down")
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(tasks, "send_mail", flaky)
+    monkeypatch.setattr(feedback_mail, "send_mail", flaky)
     submission = in_state(S.ROUTED, topic, ministry_a)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.answer(submission, actor=officer_a, public_message="Done.")
@@ -122,7 +123,7 @@ def test_a_dead_mail_server_never_breaks_the_transition(
     def down(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(tasks, "send_mail", down)
+    monkeypatch.setattr(feedback_mail, "send_mail", down)
     submission = in_state(S.ROUTED, topic, ministry_a)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.answer(submission, actor=officer_a, public_message="Done.")
@@ -139,7 +140,7 @@ def test_a_broken_queue_never_breaks_the_transition(
         def enqueue(self, *args, **kwargs):
             raise RuntimeError("task table unavailable")
 
-    monkeypatch.setattr(tasks, "notify_ministry", BrokenQueue())
+    monkeypatch.setattr(feedback_mail, "notify_ministry", BrokenQueue())
     submission = make_submission(topic=topic)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.route(submission, actor=moderator, ministry=ministry_a)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from feedback import stats, workflow
 from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.privacy import purge_personal_data
-from feedback.tasks import purge_personal_data as purge_task
+from feedback.privacy import purge_personal_data_task as purge_task
 from feedback.tracking import tracking_path
 from feedback.uploads import CleanFile
 from tests.factories import make_submission
@@ -215,6 +215,25 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
 
 
 @pytest.mark.django_db
+def test_an_erasure_from_a_page_that_moved_on_is_refused_like_any_stale_action(
+    client_as, topic, ministry_a, moderator
+):
+    """The erase form sends the status the moderator saw; if the item moved meanwhile
+    (here: answered while the page was open), nothing is erased and the page says so."""
+    item = make_submission(topic=topic, name=NAME, email=EMAIL)
+    Submission.objects.filter(pk=item.pk).update(status="answered", ministry=ministry_a)
+    response = client_as(moderator).post(
+        f"/en/staff/items/{item.reference}/erase/",
+        {"erase-expected_status": "submitted", "erase-confirm": "on"},
+    )
+    assert response.status_code == 409
+    assert "already handled by someone else" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.name, item.email, item.personal_data_erased_at) == (NAME, EMAIL, None)
+    assert not item.events.filter(kind="erased").exists()
+
+
+@pytest.mark.django_db
 def test_deletion_request_needs_a_valid_link(client, topic):
     item = make_submission(topic=topic)
     url = tracking_path(item.reference, "en") + "erase/"
@@ -292,3 +311,16 @@ def test_the_purge_query_count_is_constant_per_item(
     assert counts[6] == counts[1] + 5 * per_item
     assert per_item <= 8
     print(f"purge: {per_item:.0f} queries per item")  # for the report
+
+
+@pytest.mark.django_db
+def test_the_deletion_request_flag_and_the_queue_are_one_rule(topic):
+    now = timezone.now()
+    for requested, erased in [(None, None), (now, None), (now, now), (None, now)]:
+        item = make_submission(topic=topic)
+        Submission.objects.filter(pk=item.pk).update(
+            erasure_requested_at=requested, personal_data_erased_at=erased
+        )
+        item.refresh_from_db()
+        queued = Submission.objects.erasure_requested().filter(pk=item.pk).exists()
+        assert item.erasure_requested is queued is (requested is not None and erased is None)

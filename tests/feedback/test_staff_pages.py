@@ -305,7 +305,7 @@ def test_officer_cannot_merge_into_another_ministrys_item(
     client_as, admin_user, officer_b, item_a, topic
 ):
     """Even a form field that takes a reference resolves it inside visible_to."""
-    from feedback.forms_staff import MergeForm
+    from feedback.forms.staff import MergeForm
 
     mine = make_submission(topic=topic)
     form = MergeForm(

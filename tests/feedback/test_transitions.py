@@ -15,8 +15,8 @@ from tests.feedback.workflow_helpers import in_state
 S = Submission.Status
 PERSONAS = ["moderator", "officer_a", "officer_b", "editor", "manager", "admin_user"]
 
-# Who may do what from which state (../shared/DESIGN.md), written out independently of
-# workflow.TRANSITIONS so a change there has to be a change here too.
+# Who on the staff may do what from which state (docs/architecture.md), written out
+# independently of workflow.TRANSITIONS so a change there has to be a change here too.
 ALLOWED = {
     "route": ({"moderator", "admin_user"}, {S.SUBMITTED}),
     "reject": ({"moderator", "admin_user"}, {S.SUBMITTED}),
@@ -45,6 +45,13 @@ TARGET = {
     "note": None,
     "erase": None,
 }
+# The actions without a staff account: the citizen's (by the private link) and the
+# system's (the retention purge): (actor role, states, target).
+WITHOUT_STAFF = {
+    "rate": (workflow.CITIZEN, {S.ANSWERED, S.CLOSED}, S.CLOSED),
+    "request_erasure": (workflow.CITIZEN, set(S.values), None),
+    "erase_expired": (workflow.SYSTEM, set(S.values), None),
+}
 
 
 def arguments(action, topic, ministry_b):
@@ -61,10 +68,44 @@ def arguments(action, topic, ministry_b):
 
 
 def test_the_table_matches_the_design():
-    assert set(workflow.TRANSITIONS) == set(ALLOWED)
+    assert set(workflow.TRANSITIONS) == set(ALLOWED) | set(WITHOUT_STAFF)
     for action, rule in workflow.TRANSITIONS.items():
+        if action in WITHOUT_STAFF:
+            assert (rule.actor_role, set(rule.sources), rule.target) == WITHOUT_STAFF[action]
+            continue
         assert set(rule.sources) == ALLOWED[action][1]
         assert rule.target == TARGET[action]
+
+
+def test_every_staff_action_has_its_function_form_and_label():
+    """The staff actions are the table's rows; the functions and forms keyed by action
+    name cannot drift from it (a row without a form would have no button)."""
+    from feedback.forms.staff import FORMS
+
+    assert set(workflow.STAFF_ACTIONS) == set(ALLOWED)
+    assert set(workflow.ACTIONS) == set(workflow.STAFF_ACTIONS) == set(FORMS)
+    for action, rule in workflow.TRANSITIONS.items():
+        assert str(rule.label).strip(), action
+        if action in workflow.ACTIONS:
+            assert workflow.ACTIONS[action].__name__ == action
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", sorted(WITHOUT_STAFF))
+def test_no_staff_account_takes_the_citizens_or_the_systems_actions(
+    request, action, topic, ministry_a
+):
+    submission = in_state(S.ANSWERED, topic, ministry_a)
+    for persona in PERSONAS:
+        user = request.getfixturevalue(persona)
+        assert not workflow.can_act(user, action, submission), (persona, action)
+        with pytest.raises(workflow.NotAllowed):
+            workflow.transition(submission.pk, action, actor=user)
+    assert submission.events.count() == 1
+    # And a staff action always needs its staff account.
+    assert not workflow.can_act(None, "answer", submission)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.transition(submission.pk, "answer")
 
 
 @pytest.mark.django_db

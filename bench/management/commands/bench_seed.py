@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.references import ALPHABET, PREFIX
+from feedback.workflow import replay
 from news.models import Article, Category
 from portal.models import Ministry
 from portal.staff import save_staff_account
@@ -89,30 +90,24 @@ RECENT_STATUSES = [
     ("rejected", 4),
 ]
 RECENT_DAYS = 45
-# The events each final status implies, in order (kind, from_status, to_status).
+# The actions that bring an item to each final status; the workflow's table gives their
+# events, states and visibility, so the generated histories are ones the site could write.
+ACTIONS_TO = {
+    "submitted": [],
+    "routed": ["route"],
+    "in_progress": ["route", "acknowledge"],
+    "answered": ["route", "acknowledge", "answer"],
+    "closed": ["route", "acknowledge", "answer", "close"],
+    "rejected": ["reject"],
+    "duplicate": ["merge"],
+}
+# The events each final status implies, in order (kind, from_status, to_status, is_public).
 PATHS = {
-    "submitted": [("submitted", "", "submitted")],
-    "routed": [("submitted", "", "submitted"), ("routed", "submitted", "routed")],
-    "in_progress": [
-        ("submitted", "", "submitted"),
-        ("routed", "submitted", "routed"),
-        ("acknowledged", "routed", "in_progress"),
-    ],
-    "answered": [
-        ("submitted", "", "submitted"),
-        ("routed", "submitted", "routed"),
-        ("acknowledged", "routed", "in_progress"),
-        ("answered", "in_progress", "answered"),
-    ],
-    "closed": [
-        ("submitted", "", "submitted"),
-        ("routed", "submitted", "routed"),
-        ("acknowledged", "routed", "in_progress"),
-        ("answered", "in_progress", "answered"),
-        ("closed", "answered", "closed"),
-    ],
-    "rejected": [("submitted", "", "submitted"), ("rejected", "submitted", "rejected")],
-    "duplicate": [("submitted", "", "submitted"), ("merged", "submitted", "duplicate")],
+    status: [
+        ("submitted", "", "submitted", True),
+        *((rule.event, source, target, rule.is_public) for rule, source, target in replay(actions)),
+    ]
+    for status, actions in ACTIONS_TO.items()
 }
 
 
@@ -330,10 +325,10 @@ class Command(BaseCommand):
                     created, min(last_at, now), (created + datetime.timedelta(days=response_days * 7 // 5)).date(),
                     search_text, rating, "", last_at if rating else None,
                 )  # fmt: skip
-                for index, (kind, from_status, to_status) in enumerate(path):
+                for index, (kind, from_status, to_status, is_public) in enumerate(path):
                     events.append(
                         (event_id, pk, kind, None, min(created + step * index, now), from_status,
-                         to_status, "", "", kind != "routed")
+                         to_status, "", "", is_public)
                     )  # fmt: skip
                     event_id += 1
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from feedback.models import Submission
-from feedback.tasks import purge_personal_data
+from feedback.privacy import purge_personal_data_task
 
 
 class Command(BaseCommand):
@@ -30,8 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Personal data purge: {due} requests due (retention {days} days).")
             return
         if enqueue:
-            result = purge_personal_data.enqueue()
+            result = purge_personal_data_task.enqueue()
             self.stdout.write(f"Personal data purge queued ({result.id}).")
             return
-        erased = purge_personal_data.call()
+        erased = purge_personal_data_task.call()
         self.stdout.write(f"Personal data purge: {erased} requests erased (retention {days} days).")

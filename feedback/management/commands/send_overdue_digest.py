@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from feedback.tasks import send_overdue_digest
+from feedback.digest import send_overdue_digests_task
 
 
 class Command(BaseCommand):
@@ -15,8 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
-            result = send_overdue_digest.enqueue()
+            result = send_overdue_digests_task.enqueue()
             self.stdout.write(f"Overdue digest queued ({result.id}).")
             return
-        sent = send_overdue_digest.call()
+        sent = send_overdue_digests_task.call()
         self.stdout.write(f"Overdue digest: {sent} e-mails sent.")

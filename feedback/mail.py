@@ -1,5 +1,6 @@
-"""Background work of the feedback app (immediate in development and tests, the database
-worker in production)."""
+"""The feedback app's e-mail: one way to render and send a notification, and the tasks
+that send the per-item ones (immediate in development and tests, the database worker in
+production). The overdue digest uses the same helpers from ``feedback.digest``."""
 
 import logging
 import time
@@ -16,21 +17,16 @@ from portal.tasks import task
 logger = logging.getLogger(__name__)
 
 
-@task()
-def send_confirmation(submission_id: int) -> None:
-    """The citizen's confirmation, in the language they wrote in, with the private link."""
-    submission = Submission.objects.select_related("topic").filter(pk=submission_id).first()
-    if submission is None or not submission.email:
-        return
-    with translation.override(submission.language):
-        context = {
-            "submission": submission,
-            "tracking_url": tracking_url(submission.reference, submission.language),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("feedback/email/confirmation_subject.txt", context)
-        body = render_to_string("feedback/email/confirmation.txt", context)
-    send_with_retries(subject, body, [submission.email])
+def send_notification(
+    template: str, context: dict, recipients: list[str], *, language: str
+) -> None:
+    """Render ``feedback/email/<template>_subject.txt`` and ``<template>.txt`` in
+    ``language`` (``site_url`` is always in the context) and send them to ``recipients``."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"feedback/email/{template}_subject.txt", context)
+        body = render_to_string(f"feedback/email/{template}.txt", context)
+    send_with_retries(subject, body, recipients)
 
 
 def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:
@@ -52,6 +48,23 @@ def send_with_retries(subject: str, body: str, recipients: list[str]) -> None:
             time.sleep(settings.FEEDBACK_MAIL_RETRY_SECONDS * attempt)
 
 
+@task()
+def send_confirmation(submission_id: int) -> None:
+    """The citizen's confirmation, in the language they wrote in, with the private link."""
+    submission = Submission.objects.select_related("topic").filter(pk=submission_id).first()
+    if submission is None or not submission.email:
+        return
+    send_notification(
+        "confirmation",
+        {
+            "submission": submission,
+            "tracking_url": tracking_url(submission.reference, submission.language),
+        },
+        [submission.email],
+        language=submission.language,
+    )
+
+
 def _event(event_id: int) -> SubmissionEvent | None:
     return (
         SubmissionEvent.objects.select_related(
@@ -69,16 +82,16 @@ def notify_citizen(event_id: int) -> None:
     if event is None or not event.submission.email:
         return  # no mail for senders without an e-mail address
     submission = event.submission
-    with translation.override(submission.language):
-        context = {
+    send_notification(
+        "citizen_update",
+        {
             "submission": submission,
             "event": event,
             "tracking_url": tracking_url(submission.reference, submission.language),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("feedback/email/citizen_update_subject.txt", context)
-        body = render_to_string("feedback/email/citizen_update.txt", context)
-    send_with_retries(subject, body, [submission.email])
+        },
+        [submission.email],
+        language=submission.language,
+    )
 
 
 @task()
@@ -91,29 +104,9 @@ def notify_ministry(event_id: int) -> None:
     ministry = event.submission.ministry
     if not ministry.contact_email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "submission": event.submission,
-            "event": event,
-            "ministry": ministry,
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("feedback/email/ministry_routed_subject.txt", context)
-        body = render_to_string("feedback/email/ministry_routed.txt", context)
-    send_with_retries(subject, body, [ministry.contact_email])
-
-
-@task()
-def send_overdue_digest() -> int:
-    """The overdue digest (``manage.py send_overdue_digest``): returns the mails sent."""
-    from feedback.digest import send_overdue_digests
-
-    return send_overdue_digests()
-
-
-@task()
-def purge_personal_data() -> int:
-    """The retention purge (``manage.py purge_personal_data``): returns the items erased."""
-    from feedback.privacy import purge_personal_data as purge
-
-    return purge()
+    send_notification(
+        "ministry_routed",
+        {"submission": event.submission, "event": event, "ministry": ministry},
+        [ministry.contact_email],
+        language=settings.LANGUAGE_CODE,
+    )

@@ -1,13 +1,12 @@
-"""Public pages of the feedback app (send, confirmation, tracking) and the staff-only
-attachment download. Views parse input, call ``workflow``/querysets, and render."""
+"""Public pages of the feedback app (send, confirmation, tracking). Views parse input,
+call ``workflow``/querysets, and render."""
 
 import contextlib
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import ratelimit, workflow
-from feedback.forms import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
-from feedback.models import Attachment, Kind, Submission
+from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
+from feedback.models import Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal.http import client_address
 
@@ -238,21 +237,3 @@ def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
 def _by_token(token: str) -> Submission:
     submission = _submission_for_token(token)
     return submission
-
-
-@never_cache
-@login_required(login_url="admin:login")
-@require_GET
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """Staff download of an attachment, for those who may see its submission only."""
-    visible = Submission.objects.visible_to(request.user)
-    item = get_object_or_404(Attachment, pk=pk, submission__in=visible)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

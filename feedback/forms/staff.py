@@ -191,13 +191,12 @@ class EraseForm(ActionForm):
     field_order = ["confirm", "internal_note"]
 
     def workflow_arguments(self) -> dict:
-        # Allowed in every state: what happened meanwhile does not matter.
         data = super().workflow_arguments()
         data.pop("confirm", None)
-        data.pop("expected_status", None)
         return data
 
 
+# The form of each staff action of ``workflow.TRANSITIONS`` (a test keeps the two equal).
 FORMS: dict[str, type[ActionForm]] = {
     "route": RouteForm,
     "reroute": RerouteForm,
@@ -210,20 +209,6 @@ FORMS: dict[str, type[ActionForm]] = {
     "close": CloseForm,
     "note": NoteForm,
     "erase": EraseForm,
-}
-
-ACTION_LABELS = {
-    "route": _("Approve and send to a ministry"),
-    "reroute": _("Send to another ministry"),
-    "reject": _("Reject"),
-    "merge": _("Merge into another request"),
-    "redact": _("Remove personal data from the text"),
-    "acknowledge": _("Acknowledge"),
-    "answer": _("Publish the answer"),
-    "send_back": _("Send back to the moderators (misrouted)"),
-    "close": _("Close"),
-    "note": _("Add an internal note"),
-    "erase": _("Delete the citizen's personal data"),
 }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
 from feedback.uploads import CleanFile, clean_upload
+from portal.formatting import local_number
 from portal.forms import ErrorSummaryMixin
 
 SUBJECT_MAX = 150
@@ -150,7 +151,9 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         value = _strip_controls(value)
         if len(value) > limit:
             raise ValidationError(
-                message, code="max_length", params={"limit": limit, "count": len(value)}
+                message,
+                code="max_length",
+                params={"limit": local_number(limit), "count": local_number(len(value))},
             )
         return value
 

@@ -7,20 +7,16 @@ open items. The two-factor middleware guards /<lang>/staff/ like the admin.
 
 import csv
 import datetime
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +25,9 @@ from django.views.decorators.http import require_GET
 from feedback import stats
 from feedback.filters import SubmissionFilter
 from feedback.models import Submission
+from feedback.views.access import staff_page
 from portal import roles
+from portal.formatting import iso_date, iso_datetime
 from portal.models import Ministry
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -40,46 +38,19 @@ CHART_TOP = 24
 CHART_BOTTOM = 36
 
 
-def staff_page(view: Callable) -> Callable:
-    """Signed-in moderators, officers, managers and superusers only.
-
-    The anonymous go to the staff sign-in; anyone else signed in (editors, citizens with
-    an account, officers without a ministry) gets 404, as if the page did not exist.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if stats.scope_key(request.user) is None:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def can_open_items(user) -> bool:
-    """Moderators, officers and superusers open items; managers only count them."""
-    return user.is_superuser or any(
-        roles.has_role(user, role) for role in (roles.MODERATORS, roles.MINISTRY_OFFICERS)
-    )
-
-
 def _filterset(request: HttpRequest) -> SubmissionFilter:
     user = request.user
     filterset = SubmissionFilter(
         request.GET or None, queryset=Submission.objects.countable_by(user)
     )
-    if not can_open_items(user):
+    scope = roles.feedback_scope(user)
+    if not scope.opens_items:
         # Counting is not reading: a word search would let a manager test whether a name
         # or phone number appears in citizens' texts they may not open.
         del filterset.filters["q"]
-    scope = stats.scope_key(user)
-    if scope and scope.startswith("ministry-"):
+    if scope.ministry_id is not None:
         # An officer's choices are their own ministry: others would only ever be empty.
-        filterset.form.fields["ministry"].queryset = Ministry.objects.filter(
-            pk=user.staff_profile.ministry_id
-        )
+        filterset.form.fields["ministry"].queryset = Ministry.objects.filter(pk=scope.ministry_id)
     return filterset
 
 
@@ -128,8 +99,10 @@ def bar_chart(weeks: list[stats.WeekRow], rtl: bool) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     data = stats.cached_dashboard(user, settings.FEEDBACK_DASHBOARD_CACHE_SECONDS)
-    scope = stats.scope_key(user)
-    scope_name = _("All ministries") if scope == "all" else str(user.staff_profile.ministry)
+    scope = roles.feedback_scope(user)
+    scope_name = (
+        _("All ministries") if scope.ministry_id is None else str(user.staff_profile.ministry)
+    )
     ministries = [
         {
             "row": row,
@@ -146,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "first_response_days": _days(data.first_response_all),
         "answer_days": _days(data.answer_all),
         "chart": bar_chart(data.weeks, translation.get_language_bidi()),
-        "can_open_items": can_open_items(user),
+        "can_open_items": scope.opens_items,
         "filter": _filterset(request),
     }
     return render(request, "feedback/staff/dashboard.html", context)
@@ -187,8 +160,9 @@ def _rows(queryset, personal: bool) -> Iterator[list[str]]:
             item.topic.name,
             item.ministry.name if item.ministry else "",
             item.get_status_display(),
-            timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
-            item.due_at.isoformat(),
+            # ISO 8601 with the offset: a spreadsheet or script reads it in any language.
+            iso_datetime(item.created_at),
+            iso_date(item.due_at),
             _("Yes") if item.is_overdue else _("No"),
         ]
         row.append("" if item.rating is None else str(item.rating))
@@ -209,7 +183,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             % {"errors": "; ".join(str(e) for errors in filterset.errors.values() for e in errors)},
             content_type="text/plain; charset=utf-8",
         )
-    personal = can_open_items(request.user)
+    personal = roles.feedback_scope(request.user).opens_items
     queryset = filterset.qs.select_related("topic", "ministry").order_by("created_at", "pk")
     if not personal:
         queryset = queryset.defer("subject", "body", "name", "email", "phone")

@@ -5,64 +5,40 @@ the user's scope is a 404, exactly like an item that does not exist. Actions are
 views that call ``feedback.workflow``; nothing here writes ``status``.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback import workflow
 from feedback.filters import SubmissionFilter
-from feedback.forms_staff import ACTION_LABELS, FORMS, BulkForm
-from feedback.models import Submission, SubmissionEvent
+from feedback.forms.staff import FORMS, BulkForm
+from feedback.models import Attachment, Submission, SubmissionEvent
 from feedback.references import normalize_reference
+from feedback.views.access import staff_page
 from portal import roles
+from portal.formatting import local_number
 
 PAGE_SIZE = 25
-STAFF_ROLES = (roles.MODERATORS, roles.MINISTRY_OFFICERS, roles.MANAGERS)
-
-
-def staff_member(view: Callable) -> Callable:
-    """Signed-in staff with a feedback role. Everyone else gets 404, as for an item
-    outside their scope: the staff pages do not even confirm what exists."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.is_superuser or any(roles.has_role(user, role) for role in STAFF_ROLES)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return never_cache(login_required(login_url="admin:login")(wrapper))
-
-
-def is_moderator(user) -> bool:
-    return user.is_superuser or roles.has_role(user, roles.MODERATORS)
 
 
 def _visible(request: HttpRequest):
     return Submission.objects.visible_to(request.user)
 
 
-@staff_member
+@staff_page(moderators_only=True)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The moderators' queue: new requests, oldest first, with bulk route and reject."""
-    if not is_moderator(request.user):
-        raise Http404
     items = _visible(request).filter(status=Submission.Status.SUBMITTED)
     return _list(request, items, "queue", BulkForm(user=request.user))
 
 
-@staff_member
+@staff_page
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Every request the user may see (an officer: their ministry's), with filters.
@@ -84,8 +60,6 @@ def _list(
         items = filterset.qs
     items = items.select_related("topic", "ministry").order_by("created_at", "pk")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "feedback/staff/list.html",
@@ -93,14 +67,13 @@ def _list(
             "mode": mode,
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
             "bulk_form": bulk_form,
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": roles.is_moderator(request.user),
         },
     )
 
 
-@staff_member
+@staff_page
 @require_GET
 def item(request: HttpRequest, reference: str) -> HttpResponse:
     submission = _get(request, reference)
@@ -133,7 +106,7 @@ def _render_item(
             form = bound
         else:
             form = FORMS[action](action=action, submission=submission, user=request.user)
-        forms.append((action, ACTION_LABELS[action], form))
+        forms.append((action, workflow.TRANSITIONS[action].label, form))
     return render(
         request,
         "feedback/staff/item.html",
@@ -147,13 +120,13 @@ def _render_item(
             "duplicates": list(submission.duplicates.all()),
             "action_forms": forms,
             "error": error,
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": roles.is_moderator(request.user),
         },
         status=status,
     )
 
 
-@staff_member
+@staff_page
 @require_POST
 def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     if action not in FORMS:
@@ -170,19 +143,19 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         return _render_item(request, _get(request, reference), status=409, error=str(error))
     except workflow.WorkflowError as error:
         return _render_item(request, submission, bound=form, status=400, error=str(error))
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(
+        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
+    )
     if not _visible(request).filter(pk=submission.pk).exists():
         # Sent back by an officer: the item has left their ministry.
         return redirect("feedback_staff:inbox")
     return redirect("feedback_staff:item", reference=reference)
 
 
-@staff_member
+@staff_page(moderators_only=True)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     """Route or reject several new requests; each goes through ``workflow`` on its own."""
-    if not is_moderator(request.user):
-        raise Http404
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
         for message in form.error_links():
@@ -215,7 +188,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             ngettext("%(count)s request handled.", "%(count)s requests handled.", done)
-            % {"count": done},
+            % {"count": local_number(done)},
         )
     if skipped:
         messages.warning(
@@ -225,6 +198,23 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 "%(count)s requests were skipped: already handled, or no ministry to send them to.",
                 skipped,
             )
-            % {"count": skipped},
+            % {"count": local_number(skipped)},
         )
     return redirect("feedback_staff:queue")
+
+
+@staff_page
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Staff download of an attachment, for those who may see its submission only."""
+    visible = Submission.objects.visible_to(request.user)
+    item = get_object_or_404(Attachment, pk=pk, submission__in=visible)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,18 @@
+"""Citizens' pages under /<lang>/feedback/ (and the staff download of an attachment, whose
+address predates the staff pages)."""
+
+from django.urls import path
+
+from feedback.views import public, staff
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("new/", public.submit, name="new"),
+    path("sent/", public.sent, name="sent"),
+    path("track/", public.track, name="track"),
+    path("track/<str:token>/", public.track_link, name="track_link"),
+    path("track/<str:token>/rate/", public.rate, name="rate"),
+    path("track/<str:token>/erase/", public.request_erasure, name="request_erasure"),
+    path("attachments/<int:pk>/", staff.attachment, name="attachment"),
+]
