@@ -332,8 +332,11 @@ FEEDBACK_WEEKEND = (4, 5)
 # and the pause between tries, growing with each try.
 # One try when tasks run inside the request (immediate backend): a dead mail server must
 # not hold a citizen's or a moderator's page for the retries.
-FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3 if TASKS_BACKEND == "database" else 1)
+# With the database worker each try is its own task, run after a pause doubling from
+# RETRY_SECONDS up to RETRY_MAX_SECONDS: 16 tries span about 6 hours of mail-server outage.
+FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 16 if TASKS_BACKEND == "database" else 1)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
+FEEDBACK_MAIL_RETRY_MAX_SECONDS = env_int("FEEDBACK_MAIL_RETRY_MAX_SECONDS", 60 * 60)
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,

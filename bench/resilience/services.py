@@ -250,6 +250,7 @@ class Stack:
                 "EMAIL_PORT": str(SMTP_PORT),
                 "EMAIL_TIMEOUT": "5",
                 "FEEDBACK_MAIL_RETRY_SECONDS": "1",
+                "FEEDBACK_MAIL_RETRY_MAX_SECONDS": "8",
                 "SITE_URL": BASE_URL,
                 "STATIC_ROOT": str(VAR / "static"),
                 "MEDIA_ROOT": str(VAR / "media"),
