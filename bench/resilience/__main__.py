@@ -20,6 +20,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the CI subset (under 5 minutes)")
     parser.add_argument("--only", default="", help="comma-separated scenario names (debugging)")
+    parser.add_argument("--soak-seconds", type=int, default=600)
     args = parser.parse_args()
     # Ctrl-C and SIGTERM unwind through `finally`, which stops every service started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -39,7 +40,9 @@ def main() -> int:
             (
                 "soak",
                 lambda: scenarios.soak(
-                    stack, measured.setdefault("capacity", scenarios.capacity(stack))
+                    stack,
+                    measured.setdefault("capacity", scenarios.capacity(stack)),
+                    args.soak_seconds,
                 ),
             ),
             ("deploy", lambda: scenarios.deploy(stack)),

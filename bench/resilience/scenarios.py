@@ -678,8 +678,20 @@ def deploy(stack: Stack) -> dict:
         )
     )
     os.kill(old_master, signal.SIGUSR2)
-    wait_until(lambda: (VAR / "gunicorn.pid.oldbin").exists(), 20)
-    new_master = int(pidfile.read_text()) if pidfile.exists() else None
+
+    def new_pid() -> int | None:
+        # The new master writes "<pidfile>.2" until the old one exits, then renames it.
+        for path in (VAR / "gunicorn.pid.2", pidfile):
+            with contextlib.suppress(OSError, ValueError):
+                pid = int(path.read_text())
+                if pid != old_master:
+                    return pid
+        return None
+
+    wait_until(lambda: new_pid() is not None, 30)
+    new_master = new_pid()
+    if new_master:
+        stack.extra_masters.append(new_master)  # stopped by Stack.close whatever happens
     new_answers = wait_until(lambda: "release-2" in http_get("/healthz", 2)[1], 40, step=0.3)
     os.kill(old_master, signal.SIGWINCH)
     time.sleep(5)
@@ -700,10 +712,8 @@ def deploy(stack: Stack) -> dict:
     }
     passed = not failures and after == ["ok release-2"] * 20 and figures["old_master_exited"]
     # Back to the checkout's own code for what follows.
-    if new_master:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(new_master, signal.SIGTERM)
-        wait_until(lambda: http_get("/healthz", 1)[0] == 0, 30)
+    stack.stop_extra_masters()
+    wait_until(lambda: http_get("/healthz", 1)[0] == 0, 30)
     pidfile.unlink(missing_ok=True)
     stack.start_web()
     shutil.rmtree(release, ignore_errors=True)

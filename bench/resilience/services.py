@@ -219,6 +219,7 @@ class Stack:
         self.worker: Supervised | None = None
         self.private = VAR / "private"
         self.mounted = False
+        self.extra_masters: list[int] = []  # gunicorn masters started by a USR2 (deploy)
         self.secret = secrets.token_urlsafe(48)
         self.env = self._environment()
 
@@ -368,7 +369,7 @@ class Stack:
     def start_web(self, command: list[str] | None = None, cwd: Path = ROOT) -> None:
         self.web = Process("gunicorn", command or self.gunicorn_command(), self.env, cwd)
         self.web.start()
-        if not wait_until(lambda: http_get("/healthz", 2)[0] == 200, 60):
+        if not wait_until(lambda: http_get("/healthz", 2)[0] == 200 and self.web.alive(), 60):
             raise RuntimeError(
                 "gunicorn did not answer /healthz within 60 s (var/resilience/gunicorn.log)"
             )
@@ -397,7 +398,7 @@ class Stack:
         for step in (
             lambda: self.worker and self.worker.stop(),
             lambda: self.web and self.web.stop(signal.SIGTERM),
-            lambda: self.stop_release_masters(),
+            lambda: self.stop_extra_masters(),
             lambda: self.mail.stop(),
             lambda: self.redis and self.redis.stop(),
             lambda: self.pg.stop(),
@@ -408,17 +409,14 @@ class Stack:
             except Exception as error:  # keep stopping the rest
                 log(f"clean-up step failed: {error}")
 
-    def stop_release_masters(self) -> None:
-        for name in ("gunicorn.pid", "gunicorn.pid.oldbin"):
-            path = VAR / name
-            if path.exists():
-                with contextlib.suppress(ValueError, OSError):
-                    pid = int(path.read_text().strip())
-                    # Only a gunicorn of this suite: a stale file may name a reused pid.
-                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
-                    if b"gunicorn" in command and f"127.0.0.1:{WEB_PORT}".encode() in command:
-                        os.kill(pid, signal.SIGTERM)
-                path.unlink(missing_ok=True)
+    def stop_extra_masters(self) -> None:
+        for pid in self.extra_masters:
+            with contextlib.suppress(OSError):
+                # Only a gunicorn of this suite, by the pid it recorded.
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if b"gunicorn" in command and f"127.0.0.1:{WEB_PORT}".encode() in command:
+                    os.kill(pid, signal.SIGTERM)
+        self.extra_masters.clear()
 
     def unmount(self) -> None:
         if self.mounted:
