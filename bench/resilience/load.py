@@ -116,7 +116,6 @@ class Run:
                 if self.kinds == ["submit"]:
                     break
                 kind = "read"
-            started = time.time()
             if kind == "read":
                 self.read(rng)
             elif kind == "track":
@@ -129,7 +128,6 @@ class Run:
                     mine.append(result)
             if self.args.think:
                 time.sleep(self.args.think)
-            del started
 
     def read(self, rng: random.Random) -> None:
         path = rng.choice(READ_PATHS)

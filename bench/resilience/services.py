@@ -219,6 +219,7 @@ class Stack:
         self.worker: Supervised | None = None
         self.private = VAR / "private"
         self.mounted = False
+        self.baseline_p95: float | None = None  # the burst's, for the mail scenario
         self.extra_masters: list[int] = []  # gunicorn masters started by a USR2 (deploy)
         self.secret = secrets.token_urlsafe(48)
         self.env = self._environment()
