@@ -14,8 +14,8 @@ MO := locale/ar/LC_MESSAGES/django.mo
 PO := locale/ar/LC_MESSAGES/django.po
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick wrk \
-	resilience postgresql-15 redis-server
+	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick wrk lock \
+	pre-commit resilience postgresql-15 redis-server
 
 help:
 	@echo "make run        set up everything and serve http://127.0.0.1:8000"
@@ -23,6 +23,8 @@ help:
 	@echo "make test-fast  the suite without the browser tests"
 	@echo "make lint       ruff check and format check"
 	@echo "make messages   update locale/ar/LC_MESSAGES/django.po from the code"
+	@echo "make lock       re-pin requirements*.lock after a change to pyproject.toml (LOCK_ARGS=--upgrade: newest)"
+	@echo "make pre-commit install the git hook that runs ruff before each commit"
 	@echo "make bench      1,000,000 submissions, gunicorn + wrk, writes docs/benchmarks.md (ARGS=--quick: small)"
 	@echo "make resilience the fault suite, writes docs/resilience.md (ARGS=--quick: the CI subset)"
 
@@ -34,14 +36,34 @@ $(VENV)/.created:
 	$(BIN)/pip install --quiet --upgrade pip
 	touch $@
 
-# Re-install only when pyproject.toml changes (the stamp files record the last install).
-$(VENV)/.installed: pyproject.toml | $(VENV)/.created
-	$(BIN)/pip install --quiet -e .
+# Packages come from the lock files, exact versions with hashes (every machine gets the
+# same ones); the project itself is then installed without touching them. Re-installed
+# only when a lock or pyproject.toml changes (the stamp files record the last install).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(VENV)/.created
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/.created
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(VENV)/.created
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Refresh the locks after changing pyproject.toml's dependencies; `make lock
+# LOCK_ARGS=--upgrade` also takes the newest releases the ranges allow. The resolver reads
+# the package index alone (no machine-local pip configuration), so the hashes are the
+# index's and hold on any machine. The development lock is held to the runtime one.
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(LOCK_ARGS)
+
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --output-file=$(LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=$(LOCK) --output-file=$(DEV_LOCK) pyproject.toml
+	@echo "Locks written; commit $(LOCK) and $(DEV_LOCK) with pyproject.toml."
 
 setup: $(VENV)/.installed translations
 setup-dev: $(VENV)/.installed-dev translations chromium
@@ -101,6 +123,11 @@ test: setup-dev lint migrations-check
 
 test-fast: setup-dev
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# The git hook of .pre-commit-config.yaml: ruff from this venv (a `repo: local` hook, so
+# nothing is fetched from a git host), on the files of each commit.
+pre-commit: $(VENV)/.installed-dev
+	$(BIN)/pre-commit install
 
 messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles

@@ -5,7 +5,6 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from feedback.mail import send_notification
@@ -31,10 +30,7 @@ def send_overdue_digests(today=None) -> int:
         if item.ministry is not None and item.ministry.contact_email:
             by_ministry[item.ministry].append(item)
     moderators = list(
-        User.objects.filter(groups__name=roles.MODERATORS, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
+        roles.moderator_accounts().exclude(email="").values_list("email", flat=True).distinct()
     )
     sent = 0
     mails = [(ministry.contact_email, ministry, rows) for ministry, rows in by_ministry.items()]

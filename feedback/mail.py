@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from feedback.models import Submission, SubmissionEvent
 from feedback.tracking import tracking_url
 from portal.tasks import Task, task
+from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def send_with_retries(
     already committed.
     """
     headers = {"Message-ID": message_id} if message_id else {}
-    mail = EmailMessage(" ".join(subject.split()), body, None, recipients, headers=headers)
+    # One line whatever a template puts in it: Django refuses only CR and LF.
+    mail = EmailMessage(one_line(subject), body, None, recipients, headers=headers)
     attempts = max(1, settings.FEEDBACK_MAIL_ATTEMPTS)
     if retry is not None and retry.task.get_backend().supports_defer:
         try:
@@ -119,7 +121,12 @@ def retry_delay(attempt: int) -> int:
 
 @task()
 def send_confirmation(submission_id: int, attempt: int = 1) -> None:
-    """The citizen's confirmation, in the language they wrote in, with the private link."""
+    """The citizen's confirmation, in the language they wrote in, with the private link.
+
+    Anyone can type anyone's address, and nobody confirms it: so this mail, like every
+    mail to a citizen, holds no citizen-written text (no name, subject or details), only
+    our words, the reference, the dates and the link. It cannot carry a stranger's message
+    from the portal's address."""
     submission = Submission.objects.select_related("topic").filter(pk=submission_id).first()
     if submission is None or not submission.email:
         return
@@ -148,7 +155,8 @@ def _event(event_id: int) -> SubmissionEvent | None:
 
 @task()
 def notify_citizen(event_id: int, attempt: int = 1) -> None:
-    """Answered, rejected, merged or re-routed: tell the citizen, in their language."""
+    """Answered, rejected, merged or re-routed: tell the citizen, in their language (the
+    staff-written public message, never the citizen's own text: see ``send_confirmation``)."""
     event = _event(event_id)
     if event is None or not event.submission.email:
         return  # no mail for senders without an e-mail address

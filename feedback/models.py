@@ -157,12 +157,15 @@ class SubmissionQuerySet(models.QuerySet):
         Finished: answered, closed, rejected or merged, i.e. nothing more is expected
         from the citizen or the ministry. The clock starts at the last event that
         finished the item (an answer, a close, a rating, a rejection, a merge), read
-        from the audit trail; ``updated_at`` would restart at every note.
+        from the audit trail; ``updated_at`` would restart at every note. An item erased
+        already that holds personal data again is due at once, whatever its state.
         """
         cutoff = (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        refilled = Submission.refilled_after_erasure_q()
         return (
             self.filter(
-                status__in=Submission.FINISHED_STATUSES, personal_data_erased_at__isnull=True
+                Q(status__in=Submission.FINISHED_STATUSES, personal_data_erased_at__isnull=True)
+                | refilled
             )
             .annotate(
                 finished_at=models.Max(
@@ -170,7 +173,7 @@ class SubmissionQuerySet(models.QuerySet):
                     filter=Q(events__kind__in=SubmissionEvent.FINISHING_KINDS),
                 )
             )
-            .filter(finished_at__lt=cutoff)
+            .filter(Q(finished_at__lt=cutoff) | Q(personal_data_erased_at__isnull=False))
         )
 
     def countable_by(self, user) -> "SubmissionQuerySet":
@@ -197,6 +200,8 @@ class Submission(models.Model):
         DUPLICATE = "duplicate", _("Merged with another request")
 
     Kind = Kind
+    # What erasing removes (``feedback.workflow._erase_personal_data``), with the files.
+    PERSONAL_FIELDS = ("name", "email", "phone", "rating_comment")
     # Items still waiting for an answer: the tracking page shows their expected date.
     OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_PROGRESS)
     # Nothing more is expected: the retention period of personal data runs (privacy.py).
@@ -322,6 +327,23 @@ class Submission(models.Model):
         """The citizen asked for their personal data to be deleted and it is not done yet
         (the same rule as ``Submission.objects.erasure_requested()``)."""
         return self.erasure_requested_at is not None and self.personal_data_erased_at is None
+
+    @property
+    def has_personal_data(self) -> bool:
+        """Whether an erasure has anything to do: never erased yet (the attachments count
+        too), or a personal field holds something again (``refilled_after_erasure_q``)."""
+        return self.personal_data_erased_at is None or any(
+            getattr(self, name) for name in self.PERSONAL_FIELDS
+        )
+
+    @staticmethod
+    def refilled_after_erasure_q() -> Q:
+        """Erased, yet a personal field is not empty: the same rule as
+        ``has_personal_data``, as a condition (the retention purge takes these at once)."""
+        refilled = Q()
+        for name in Submission.PERSONAL_FIELDS:
+            refilled |= ~Q(**{name: ""})
+        return Q(personal_data_erased_at__isnull=False) & refilled
 
     @property
     def can_be_rated(self) -> bool:

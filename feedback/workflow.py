@@ -149,8 +149,8 @@ STAFF_ROLES = (MODERATOR, OFFICER, STAFF)
 ANY_STATE = tuple(S.values)
 
 
-def _not_erased(item: Submission) -> bool:
-    return item.personal_data_erased_at is None
+def _has_personal_data(item: Submission) -> bool:
+    return item.has_personal_data
 
 
 def _erasure_not_asked(item: Submission) -> bool:
@@ -254,7 +254,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "note", STAFF, ANY_STATE, None, E.NOTE, False, gettext_lazy("Add an internal note")
         ),
-        # Personal data (privacy): in any state, once. See ``erase`` below.
+        # Personal data (privacy): in any state, whenever there is some. See ``erase``.
         Transition(
             "erase",
             MODERATOR,
@@ -263,7 +263,7 @@ TRANSITIONS: dict[str, Transition] = {
             E.ERASED,
             True,
             gettext_lazy("Delete the citizen's personal data"),
-            when=_not_erased,
+            when=_has_personal_data,
         ),
         # The citizen, from the tracking page: a rating closes an answered item (an item
         # an officer closed can still be rated, once).
@@ -296,7 +296,7 @@ TRANSITIONS: dict[str, Transition] = {
             E.ERASED,
             True,
             gettext_lazy("Delete the personal data at the end of the retention period"),
-            when=_not_erased,
+            when=_has_personal_data,
         ),
     ]
 }
@@ -656,8 +656,8 @@ def note(submission: Submission, *, actor, internal_note: str, **fields) -> Subm
 
 def _erase_personal_data(item: Submission) -> list[str]:
     """THE rule of what erasing a citizen's personal data removes (a moderator's action and
-    ``purge_personal_data`` both come here): name, e-mail, phone, the rating comment and
-    every attachment. The text stays (moderators redact it before routing), and so do the
+    ``purge_personal_data`` both come here): ``Submission.PERSONAL_FIELDS`` (name, e-mail,
+    phone, the rating comment) and every attachment. The text stays (moderators redact it before routing), and so do the
     kind, topic, ministry, dates, rating and the audit trail: statistics do not change.
 
     Runs inside the caller's transaction on a locked row; files go after the commit.
@@ -671,9 +671,10 @@ def _erase_personal_data(item: Submission) -> list[str]:
             private_storage.delete(path)
 
     transaction.on_commit(delete_files)
-    item.name = item.email = item.phone = item.rating_comment = ""
+    for name in Submission.PERSONAL_FIELDS:
+        setattr(item, name, "")
     item.personal_data_erased_at = timezone.now()
-    return ["name", "email", "phone", "rating_comment", "personal_data_erased_at"]
+    return [*Submission.PERSONAL_FIELDS, "personal_data_erased_at"]
 
 
 def erase(
@@ -691,14 +692,17 @@ def erase(
 
 
 def erase_expired(submission: Submission) -> SubmissionEvent | None:
-    """The retention period is over (``purge_personal_data``): erase without an actor.
-
-    Same lock, rule and audit row as ``erase``; None when there is nothing left to do
-    (erased meanwhile, or deleted).
+    """The retention period is over, or an erased item holds personal data again
+    (``purge_personal_data``, which says which by ``personal_data_erased_at``): erase
+    without an actor. Same lock, rule and audit row as ``erase``; None when there is
+    nothing left to do (erased meanwhile, or deleted).
     """
     with translation.override(settings.LANGUAGE_CODE):
-        days = settings.PERSONAL_DATA_RETENTION_DAYS
-        reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
+        if submission.personal_data_erased_at is not None:
+            reason = _("Deleted again: personal data was stored after an earlier deletion.")
+        else:
+            days = settings.PERSONAL_DATA_RETENTION_DAYS
+            reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
     try:
         return transition(
             submission.pk, "erase_expired", internal_note=reason, apply=_erase_personal_data
@@ -741,11 +745,23 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
 
 
 def rate(submission: Submission, *, rating: int, comment: str = "") -> Submission:
-    """The citizen's rating of the answer (once); an answered item is closed by it."""
+    """The citizen's rating of the answer (once); an answered item is closed by it.
+
+    After the erasure of the personal data the score is still taken, a comment is not
+    (``InvalidInput``): it would be personal text that nothing erases again.
+    """
     if not 1 <= rating <= 5:
         raise InvalidInput(_("Choose a rating from 1 to 5."))
 
     def apply(item: Submission) -> list[str]:
+        # Checked on the locked row: a moderator may have erased it a moment ago.
+        if comment.strip() and item.personal_data_erased_at is not None:
+            raise InvalidInput(
+                _(
+                    "Your personal data was deleted from this request, so it takes no comment "
+                    "any more. Remove the comment to send your rating."
+                )
+            )
         item.rating, item.rating_comment, item.rated_at = rating, comment.strip(), timezone.now()
         return ["rating", "rating_comment", "rated_at"]
 

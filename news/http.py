@@ -8,17 +8,19 @@ not contain per-request values (CSRF token, CSP nonce).
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
     quote_etag,
 )
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -37,17 +39,44 @@ def _is_anonymous(request: HttpRequest) -> bool:
     )
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a public news page from the shared cache for anonymous GET requests."""
+def _query_without(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
+    """The query string with only ``params`` (in the order sent), and whether any went."""
+    kept = [(name, values) for name, values in request.GET.lists() if name in params]
+    dropped = len(kept) != len(request.GET)
+    return urlencode([(name, value) for name, values in kept for value in values]), dropped
+
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] = ()
+) -> Callable:
+    """Serve a public news page from the shared cache for anonymous GET requests.
+
+    ``params`` names the query parameters the page reads (filters, page number). The copy
+    is keyed on the scheme, host, path and those parameters only. A request with any other
+    parameter (``?utm_source=``, ``?x=<random>``) is redirected to the same address
+    without it: each junk query string would otherwise store another copy of the page, and
+    the page would carry the junk in its own links (the language switch keeps the query).
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
+    params = frozenset(params)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            query, dropped = _query_without(request, params)
+            if dropped:
+                path = escape_uri_path(request.path)
+                return HttpResponseRedirect(f"{path}?{query}" if query else path)
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
+        # The scheme too: the page holds absolute links (canonical, alternates, share
+        # images), and one request that looks like https (a proxy header) must not give
+        # https:// links to plain-http visitors, or the other way round.
         digest = hashlib.sha256(
-            f"{request.get_host()}|{request.get_full_path()}".encode()
+            f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
         ).hexdigest()
         # One round trip on a hit: the page and the current version together. A page is
         # valid while its version is current and it has not passed its own expiry (never

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from news import cache as news_cache
 from news.images import (
     delete_files,
     make_renditions,
@@ -225,11 +224,11 @@ class Article(models.Model):
             return
         stale = rendition_names(self.renditions or {}) + ([previous] if previous else [])
         self.renditions = make_renditions(current, self.pk) if current else {}
-        Article.objects.filter(pk=self.pk).update(renditions=self.renditions)
-        # Old files go, and pages change, only once the new renditions are committed: a
-        # rollback keeps the old row and its files, and no page is cached half-way.
+        # The plain save of one column: post_save fires again, so news.signals bumps the
+        # page cache once the new renditions are committed (no page is cached half-way).
+        models.Model.save(self, update_fields=["renditions"])
+        # Old files go only then too: a rollback keeps the old row and its files.
         transaction.on_commit(lambda: delete_files(stale))
-        transaction.on_commit(news_cache.bump)
 
     def delete_files(self) -> None:
         delete_files([*rendition_names(self.renditions or {}), self.image.name or ""])

@@ -22,7 +22,8 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-@public_page
+# Every filter of the list, and the page number: any other parameter is junk.
+@public_page(params=(*ArticleFilter.base_filters, "page"))
 def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_cards(), request=request
@@ -40,7 +41,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(params=("page",))
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     articles = Article.objects.published().for_cards().filter(category=category)
@@ -51,7 +52,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(params=("page",))
 def month_archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise Http404

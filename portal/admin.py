@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from portal import enrolment
 from portal.models import Ministry, OfficialChannel, StaffProfile
 
 admin.site.site_header = _("Tawasul administration")
@@ -38,3 +41,26 @@ admin.site.unregister(User)
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(
+        description=_("Issue a new enrolment code (removes their authenticator)"),
+        permissions=["change"],
+    )
+    def issue_enrolment_codes(self, request, queryset) -> TemplateResponse:
+        """For a new member whose code expired, or one who lost their phone: the old
+        authenticator stops working and the page shows each new code once."""
+        issued = []
+        for user in queryset.filter(is_staff=True).order_by("username"):
+            code = enrolment.reset(user, by=request.user)
+            # The admin's history of the user ("Change history") records who did it.
+            self.log_change(request, user, "Issued a new enrolment code; authenticators removed.")
+            issued.append((user, code))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New enrolment codes"),
+            "opts": self.model._meta,
+            "issued": issued,
+            "hours": settings.STAFF_ENROLMENT_CODE_HOURS,
+        }
+        return TemplateResponse(request, "admin/portal/enrolment_codes.html", context)

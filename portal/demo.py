@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from portal import enrolment
 from portal.models import Ministry, OfficialChannel
 from portal.staff import save_staff_account
 
@@ -101,6 +102,12 @@ def load(stdout=None) -> None:
             f"portal: {len(MINISTRIES)} ministries, {len(CHANNELS)} channels, "
             f"{accounts} new demo accounts"
         )
+    if settings.DEBUG and settings.STAFF_2FA_REQUIRED:
+        codes = _issue_demo_enrolment_codes()
+        if stdout and codes:
+            stdout.write("Demo enrolment codes (for the first sign-in with the second factor):")
+            for username, code in codes:
+                stdout.write(f"  {username}: {code}")
 
 
 def _load_demo_staff() -> int:
@@ -114,3 +121,12 @@ def _load_demo_staff() -> int:
         User.objects.create_superuser("admin", "admin@tawasul.example", DEMO_PASSWORD)
         created += 1
     return created
+
+
+def _issue_demo_enrolment_codes() -> list[tuple[str, str]]:
+    """A fresh code, printed by every ``load_demo`` (``make run``), for each demo account
+    that has no authenticator yet: so the demo works with the second factor switched on,
+    without a published code (debug only, like the accounts themselves)."""
+    usernames = [username for username, _role, _ministry in DEMO_STAFF] + ["admin"]
+    users = User.objects.filter(username__in=usernames).exclude(totpdevice__confirmed=True)
+    return [(user.username, enrolment.issue(user)) for user in users.order_by("username")]

@@ -1,7 +1,11 @@
 """Facts about the HTTP request that several apps need, decided in one place."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+BeforeBodyCheck = Callable[[HttpRequest], HttpResponse | None]
 
 
 def client_address(request: HttpRequest) -> str:
@@ -20,3 +24,26 @@ def client_address(request: HttpRequest) -> str:
     if len(forwarded) >= proxies:
         return forwarded[-proxies]
     return remote
+
+
+def content_length(request: HttpRequest) -> int | None:
+    """The body size the client announced; None when it announced none (chunked)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or ""))
+    except ValueError:
+        return None
+
+
+def check_before_body(check: BeforeBodyCheck) -> Callable[[Callable], Callable]:
+    """Run ``check`` on a request to this view before anything reads its body.
+
+    ``portal.middleware.RequestBodyMiddleware`` calls it ahead of the CSRF middleware,
+    which parses the body (and writes file parts to disk) to look for its token. ``check``
+    may read headers only; a response it returns is sent instead of calling the view.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        view.check_before_body = check  # functools.wraps carries it through decorators
+        return view
+
+    return decorate

@@ -91,3 +91,30 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class EnrolmentCode(models.Model):
+    """The one-time code a staff member types before enrolling their first authenticator.
+
+    Without it, whoever signs in first with the password (a leaked or guessed one) would
+    enrol their own phone. Only a hash is stored; the code is shown once, to whoever issues
+    it (``manage.py add_staff`` or the admin's action on users), see ``portal.enrolment``.
+    """
+
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="enrolment_code",
+        verbose_name=_("user"),
+    )
+    code_hash = models.CharField(max_length=128)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self) -> str:
+        return str(self.user)

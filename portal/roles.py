@@ -9,6 +9,7 @@ workflow's actor checks, the staff pages' gate, the navigation, the dashboard's 
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 MODERATORS = "Moderators"
@@ -38,6 +39,11 @@ def is_moderator(user) -> bool:
     return (user.is_authenticated and user.is_active and user.is_superuser) or has_role(
         user, MODERATORS
     )
+
+
+def moderator_accounts():
+    """The active moderators' accounts (the overdue digest mails them)."""
+    return User.objects.filter(groups__name=MODERATORS, is_active=True)
 
 
 def officer_ministry_id(user) -> int | None:

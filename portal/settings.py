@@ -75,10 +75,15 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     # NUL bytes in the address: 400 before any query (PostgreSQL would make it a 500).
     "portal.middleware.RejectNullBytesMiddleware",
+    # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
+    "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which parses the body: oversized bodies are a 413 from their headers,
+    # and views' pre-body checks (the feedback form's rate limit) run on headers alone.
+    "portal.middleware.RequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -131,7 +136,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when configured, else this process's memory --------------------------
+# --- Cache: Redis (required in production), else this process's memory ---------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -144,6 +149,8 @@ if REDIS_URL:
         }
     }
 else:
+    # Per process: production refuses this while rate limits are in force (see the
+    # rate limits below).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------------
@@ -248,7 +255,16 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
 AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account *and* address (a stranger cannot lock a moderator out), plus an hourly
+# bound per account and per address an order higher, with pauses that grow: the rules
+# are in portal/lockout.py, on the records django-axes keeps.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+STAFF_LOGIN_FAILURES_PER_HOUR = env_int("STAFF_LOGIN_FAILURES_PER_HOUR", 50)
+AXES_HANDLER = "portal.lockout.StaffLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A refused attempt during a pause checks no password: it must not count, or lengthen it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_address"
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -257,6 +273,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IP_WHITELIST = env_list("STAFF_LOGIN_TRUSTED_ADDRESSES") or None
 AXES_NEVER_LOCKOUT_WHITELIST = AXES_IP_WHITELIST is not None
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Tawasul")
+# Hours the one-time enrolment code of a new staff account (add_staff, the admin) is valid.
+STAFF_ENROLMENT_CODE_HOURS = env_int("STAFF_ENROLMENT_CODE_HOURS", 72)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -314,6 +332,17 @@ FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 102
 FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
+# --- Request bodies ---
+# The largest body a request may announce, refused with a 413 page before it is read.
+# Every form but two carries a few kilobytes of text (nginx's default, 1 MB, is plenty).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
+REQUEST_MAX_BODY_BYTES_BY_VIEW = {
+    # The feedback form: every attachment at its largest, plus 1 MB for text and the
+    # multipart framing.
+    "feedback:new": FEEDBACK_MAX_ATTACHMENTS * FEEDBACK_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    # The admin (URL namespace): an article's photo of up to 10 MB (news/images.py).
+    "admin": env_int("ADMIN_MAX_BODY_BYTES", 11 * 1024 * 1024),
+}
 # Rate limits: (requests, seconds). Counted in the cache (Redis when configured), keyed by
 # a salted hash of the client address or e-mail: raw addresses are never stored.
 FEEDBACK_RATE_LIMITS = {
@@ -324,6 +353,23 @@ FEEDBACK_RATE_LIMITS = {
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
 }
+# Without the shared cache each process counts the limits above on its own: with 4 workers
+# a form limit of 20 an hour becomes 80. Production therefore needs REDIS_URL, unless the
+# operator says the site runs as one process, or no limit can ever be reached (each set to
+# UNREACHABLE_RATE_LIMIT or more per window, as the load tests do): then there is nothing
+# for the workers to share. Every cache-counted limit belongs in FEEDBACK_RATE_LIMITS, so
+# this check sees it.
+UNREACHABLE_RATE_LIMIT = 1_000_000
+if (
+    not REDIS_URL
+    and not DEBUG
+    and not env_bool("TAWASUL_ALLOW_LOCAL_CACHE", default=False)
+    and any(limit < UNREACHABLE_RATE_LIMIT for limit, _ in FEEDBACK_RATE_LIMITS.values())
+):
+    raise ConfigurationError(
+        "REDIS_URL must be set when DJANGO_DEBUG is off (rate limits must be shared by "
+        "every worker); a single-process install may set TAWASUL_ALLOW_LOCAL_CACHE=1."
+    )
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
 

@@ -56,7 +56,7 @@ from news.views import robots_txt  # noqa: E402
 urlpatterns += [
     path(
         "sitemap.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, params=("p",)),  # the sitemap's page number
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

@@ -20,7 +20,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from news.http import public_page
-from portal.forms import OneTimeCodeForm
+from portal import enrolment
+from portal.forms import EnrolmentCodeForm, OneTimeCodeForm
 from portal.models import Ministry
 
 logger = logging.getLogger(__name__)
@@ -148,14 +149,30 @@ def _with_next(view_name: str, request: HttpRequest) -> str:
     return f"{resolve_url(view_name)}?{urlencode({'next': _next_url(request)})}"
 
 
+# The session's user id once its enrolment code was accepted (the QR code comes next).
+ENROLMENT_CODE_ACCEPTED = "portal_enrolment_code_accepted"
+
+
 @never_cache
 @login_required(login_url="admin:login")
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code (or type the key), confirm a code."""
+    """Enrol an authenticator app: type the enrolment code, then scan the QR code (or type
+    the key) and confirm a code from the app."""
     _staff_only(request)
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         # A second device needs the first one: a stolen password alone must not enrol one.
         return redirect(_with_next("portal:two_factor_verify", request))
+    if request.session.get(ENROLMENT_CODE_ACCEPTED) != request.user.pk:
+        # Not trust on first use: the password alone shows no QR code (no secret).
+        code_form = EnrolmentCodeForm(request.POST or None, user=request.user)
+        if request.method == "POST" and code_form.is_valid():
+            request.session[ENROLMENT_CODE_ACCEPTED] = request.user.pk
+            return redirect(_with_next("portal:two_factor_setup", request))
+        return render(
+            request,
+            "portal/two_factor_enrolment_code.html",
+            {"form": code_form, "next": _next_url(request)},
+        )
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -163,6 +180,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        enrolment.spend(request.user)
+        request.session.pop(ENROLMENT_CODE_ACCEPTED, None)
         otp_login(request, device)
         return redirect(_next_url(request))
     qr_svg = io.BytesIO()

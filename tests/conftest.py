@@ -1,4 +1,4 @@
-"""Shared fixtures. Personas follow ../shared/STYLE.md: every staff test includes the
+"""Shared fixtures. Every staff test includes the
 outsider (an officer of another ministry), not only a superuser."""
 
 import os

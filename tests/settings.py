@@ -13,6 +13,9 @@ os.environ["DJANGO_DEBUG"] = "0"
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-" + "x1y2z3" * 10)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# The suite is one process: its local-memory cache is shared by everything it runs (the
+# first CI run tests exactly that, without Redis).
+os.environ.setdefault("TAWASUL_ALLOW_LOCAL_CACHE", "1")
 # pytest-django's live_server runs sync Playwright next to Django's ORM in one thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

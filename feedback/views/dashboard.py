@@ -133,9 +133,24 @@ class _Echo:
 
 
 def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: formulas are defused with a leading quote."""
+    """A cell a spreadsheet shows as text: formulas are defused with a leading quote.
+
+    A spreadsheet that reads the file with ``;`` (or ``,``) as its list separator splits
+    ``x;=1+1;`` into cells, the second a formula: so every piece after a separator (and
+    its spaces) is defused too, not only the start of the cell.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    defused = []
+    piece_starts = True
+    for char in text:
+        if piece_starts and char in FORMULA_START:
+            defused.append("'")
+        defused.append(char)
+        if char in ";,":
+            piece_starts = True
+        elif char != " ":
+            piece_starts = False
+    return "".join(defused)
 
 
 def _rows(queryset, personal: bool) -> Iterator[list[str]]:

@@ -1,7 +1,6 @@
 """Public pages of the feedback app (send, confirmation, tracking). Views parse input,
 call ``workflow``/querysets, and render."""
 
-import contextlib
 import logging
 
 from django.conf import settings
@@ -27,6 +26,12 @@ SENT_SESSION_KEY = "feedback_sent"
 RETRY_AFTER_SECONDS = 60
 
 
+# The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
+# well under this: a larger body carries files.
+FORM_TEXT_BYTES = 64 * 1024
+
+
+@ratelimit.refuse_large_bodies_over_the_limit("submit_address", larger_than=FORM_TEXT_BYTES)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
@@ -37,7 +42,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["email"] and not ratelimit.hit("submit_email", data["email"]):
+            if data["email"] and not ratelimit.hit(
+                "submit_email", ratelimit.mailbox(data["email"])
+            ):
                 return _too_many(request, form, "submit_email")
             try:
                 submission = workflow.submit(
@@ -214,11 +221,16 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, rating_form=form, status=400)
-    # Rated already (a second tab, a double click): the page shows the first rating.
-    with contextlib.suppress(workflow.WorkflowError):
+    try:
         workflow.rate(
             submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
+    except workflow.InvalidInput as error:
+        # A comment after the erasure (from a page opened before it): said on the form.
+        form.add_error("comment", str(error))
+        return _render_tracking(request, submission, rating_form=form, status=400)
+    except workflow.AlreadyRated:
+        pass  # a second tab, a double click: the page shows the first rating
     return redirect("feedback:track_link", token=token)
 
 
@@ -226,14 +238,9 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
     """The citizen asks for their personal data to be deleted; moderators do it."""
-    submission = _by_token(token)
+    submission = _submission_for_token(token)
     form = ErasureRequestForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, erasure_form=form, status=400)
     workflow.request_erasure(submission)
     return redirect("feedback:track_link", token=token)
-
-
-def _by_token(token: str) -> Submission:
-    submission = _submission_for_token(token)
-    return submission

@@ -13,11 +13,15 @@ def page_in_language(full_path: str, current: str, code: str) -> str:
 
     ``translate_url`` resolves the path, so it also translates translated slugs; a path
     that does not resolve (a 404 page) keeps its rest and only swaps the language prefix.
+    Anything else (a 404 at ``//evil.example/``, which a browser reads as another host)
+    links to the language's home page: the switch only ever points inside the site.
     """
     translated = translate_url(full_path, code)
     prefix = f"/{current}/"
     if translated == full_path and code != current and full_path.startswith(prefix):
         translated = f"/{code}/{full_path[len(prefix) :]}"
+    if not translated.startswith(f"/{code}/"):
+        return f"/{code}/"
     return translated
 
 

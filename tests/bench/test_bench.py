@@ -2,6 +2,7 @@
 query counts that must not grow with rows, no full COUNT(*) per admin page view, the
 cached home page."""
 
+import itertools
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.management.commands.bench_seed import bench_reference
+from feedback import demo
 from feedback.models import Submission, SubmissionEvent
 from feedback.references import _SHAPE
 from news.models import Article
@@ -43,7 +45,10 @@ def test_bench_seed_writes_consistent_rows():
         for item in Submission.objects.order_by("pk")
         if item.reference == bench_reference(item.pk)
     ]
-    assert len(bench) == 300 - Submission.objects.exclude(pk__in=[i.pk for i in bench]).count()
+    # The rest are exactly the demo's requests, loaded first.
+    others = Submission.objects.exclude(pk__in=[i.pk for i in bench])
+    assert set(others.values_list("reference", flat=True)) == {r[0] for r in demo.REQUESTS}
+    assert len(bench) == 300 - len(demo.REQUESTS)
     assert {item.status for item in bench} >= {"closed", "answered"}
     for item in bench[:200]:
         # Exactly what save() would have stored, so staff search finds the rows.
@@ -51,6 +56,8 @@ def test_bench_seed_writes_consistent_rows():
         events = list(item.events.order_by("pk"))
         assert events[0].kind == SubmissionEvent.Kind.SUBMITTED
         assert events[-1].to_status == item.status
+        # A history the workflow's table allows: each step starts where the last ended.
+        assert all(b.from_status == a.to_status for a, b in itertools.pairwise(events))
         if item.status == Submission.Status.DUPLICATE:
             assert item.duplicate_of_id is not None
         if item.status in (Submission.Status.SUBMITTED, Submission.Status.REJECTED):

@@ -76,7 +76,8 @@ def test_submit_route_answer_track_and_rate(site, new_page):
     message.fill("توفر الدواء من اليوم في جميع العيادات.")
     answer.get_by_role("button").click()
     officer.wait_for_url(re.compile(rf"/ar/staff/items/{reference}/"))
-    assert "تمت الإجابة" in officer.content() or "الرد" in officer.content()
+    assert "تم: نشر الرد." in officer.content()  # "Done: Publish the answer."
+    assert "تم الرد" in officer.content()  # the status is now "Answered"
 
     # The citizen reads the answer and rates it.
     citizen.goto(f"{base}{private_link}")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from feedback import workflow
 from feedback.models import Attachment, CannedReply, Submission
 from feedback.uploads import CleanFile
 from tests.factories import make_submission, make_topic
@@ -33,18 +34,7 @@ def item_urls(item: Submission) -> list[tuple[str, str, dict]]:
     base = f"/en/staff/items/{item.reference}/"
     attachment = Attachment.objects.filter(submission=item).first()
     urls = [("get", base, {})]
-    for action in [
-        "route",
-        "reroute",
-        "reject",
-        "merge",
-        "redact",
-        "acknowledge",
-        "answer",
-        "send_back",
-        "close",
-        "note",
-    ]:
+    for action in workflow.STAFF_ACTIONS:  # every staff row of the table, erase too
         urls.append(
             (
                 "post",
@@ -53,6 +43,7 @@ def item_urls(item: Submission) -> list[tuple[str, str, dict]]:
                     f"{action}-expected_status": item.status,
                     f"{action}-public_message": "x",
                     f"{action}-internal_note": "x",
+                    f"{action}-confirm": "on",
                 },
             )
         )
@@ -368,7 +359,6 @@ def test_list_query_count_does_not_grow(client_as, moderator, url, django_assert
 def test_item_page_query_count_does_not_grow(
     client_as, moderator, topic, ministry_a, django_assert_max_num_queries
 ):
-    from feedback import workflow
 
     item = make_submission(topic=topic)
     staff = client_as(moderator)
@@ -413,7 +403,6 @@ def test_list_pages_per_role(
 
 @pytest.mark.django_db
 def test_an_internal_note_is_kept_whatever_happened_meanwhile(client_as, item_a, officer_a):
-    from feedback import workflow
 
     workflow.acknowledge(item_a, actor=officer_a)
     response = client_as(officer_a).post(
@@ -498,7 +487,6 @@ def test_words_that_look_like_a_reference_are_still_searched(client_as, moderato
 def test_after_a_reroute_the_new_ministry_does_not_read_the_old_ones_notes(
     client_as, moderator, officer_a, officer_b, ministry_a, ministry_b
 ):
-    from feedback import workflow
 
     item = make_submission(topic=make_topic(ministry=ministry_a))
     workflow.route(item, actor=moderator, ministry=ministry_a, internal_note="MODERATOR-NOTE")

@@ -137,3 +137,59 @@ def test_pages_change_only_after_the_commit(django_capture_on_commit_callbacks, 
     for callback in callbacks:
         callback()
     assert news_cache.version() != before
+
+
+def test_a_page_fetched_over_https_gives_no_https_links_to_plain_http_visitors(client, article):
+    # gunicorn believes X-Forwarded-Ssl from loopback: one such request looks like https.
+    url = f"/en/news/{article.slug}/"
+    secure = client.get(url, secure=True)
+    assert f'rel="canonical" href="https://testserver{url}"' in secure.content.decode()
+    plain = client.get(url)
+    assert plain["X-News-Cache"] == "miss"
+    assert f'rel="canonical" href="http://testserver{url}"' in plain.content.decode()
+    assert "https://testserver" not in plain.content.decode()
+    assert client.get(url, secure=True)["X-News-Cache"] == "hit"
+
+
+def _cached_pages() -> int:
+    from django.core.cache import cache
+
+    if hasattr(cache._cache, "get_client"):  # Redis
+        return len(cache._cache.get_client().keys(f"{cache.key_prefix}:*news:page:*"))
+    return sum("news:page:" in key for key in cache._cache)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/ar/?utm_source=mail", "/ar/"),
+        ("/en/news/?x=1&page=2&y=2", "/en/news/?page=2"),
+        (
+            "/en/news/?q=%D9%85%D9%86%D8%AA%D8%AF%D9%89&junk=1",
+            "/en/news/?q=%D9%85%D9%86%D8%AA%D8%AF%D9%89",
+        ),
+        ("/en/news/feed/?v=2", "/en/news/feed/"),
+        ("/sitemap.xml?p=1&cb=7", "/sitemap.xml?p=1"),
+    ],
+)
+def test_junk_query_parameters_redirect_to_the_page_without_them(client, article, url, expected):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert client.get(expected).status_code == 200
+
+
+def test_junk_query_strings_store_no_extra_copies(client, article):
+    url = f"/en/news/category/{article.category.slug}/"
+    assert client.get(url)["X-News-Cache"] == "miss"
+    stored = _cached_pages()
+    for n in range(20):
+        client.get(f"{url}?cachebuster={n}")
+    assert _cached_pages() == stored
+    # The parameters a page reads still make their own pages.
+    assert client.get(f"{url}?page=1")["X-News-Cache"] == "miss"
+    full = client.get(
+        "/en/news/?q=forum&category=&ministry=&year=&month=&date_from=&date_to=&page=1"
+    )
+    assert full.status_code == 200
+    assert "Communication forum" in full.content.decode()

@@ -1,7 +1,11 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import enrolment
 from tests.factories import make_ministry
 
 STRONG = "correct-horse-battery-staple-42"
@@ -62,3 +66,32 @@ def test_a_new_account_without_a_password_is_refused(monkeypatch):
     monkeypatch.delenv("STAFF_PASSWORD")
     with pytest.raises(CommandError, match="needs a password"):
         call_command("add_staff", "amal", role="editor", interactive=False)
+
+
+@pytest.mark.django_db
+def test_a_new_account_gets_an_enrolment_code_printed_once(capsys):
+    call_command("add_staff", "amal", role="editor")
+    out = capsys.readouterr().out
+    code = re.search(r"Enrolment code for amal: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", out)[1]
+    assert "72 hours" in out
+    user = User.objects.get(username="amal")
+    assert code not in user.enrolment_code.code_hash  # stored hashed
+    assert enrolment.check(user, code) is enrolment.Check.ACCEPTED
+    # Running it again (a role change) keeps the code the person already has.
+    call_command("add_staff", "amal", role="moderator")
+    assert "Enrolment code" not in capsys.readouterr().out
+    assert enrolment.check(user, code) is enrolment.Check.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_a_new_enrolment_code_replaces_the_old_one_and_the_authenticator(capsys):
+    call_command("add_staff", "amal", role="editor")
+    first = re.search(r"Enrolment code for amal: (\S+)", capsys.readouterr().out)[1]
+    user = User.objects.get(username="amal")
+    TOTPDevice.objects.create(user=user, name="lost phone", confirmed=True)
+    call_command("add_staff", "amal", role="editor", new_enrolment_code=True)
+    second = re.search(r"Enrolment code for amal: (\S+)", capsys.readouterr().out)[1]
+    assert second != first
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert enrolment.check(user, first) is enrolment.Check.WRONG
+    assert enrolment.check(user, second) is enrolment.Check.ACCEPTED

@@ -95,3 +95,14 @@ def test_language_switch_on_a_missing_page_swaps_only_the_prefix(client):
 )
 def test_language_switch_keeps_encoded_paths_and_queries_intact(client, path, expected):
     assert f'href="{expected}" hreflang="en"' in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/", "///evil.example/x"])
+def test_language_switch_on_a_missing_page_never_links_off_site(client, path):
+    # The test client would read "//host/" as a host: the raw path goes in PATH_INFO.
+    response = client.get("/", PATH_INFO=path)
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "evil.example" not in content
+    assert 'href="/en/" hreflang="en"' in content

@@ -132,3 +132,21 @@ def test_an_expired_form_gets_a_translated_page_in_the_site_layout():
     content = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in content
     assert "انتهت صلاحية النموذج" in content
+
+
+@pytest.mark.django_db
+def test_demo_accounts_get_printed_enrolment_codes_when_the_second_factor_is_on(settings):
+    import io
+    import re
+
+    from django.contrib.auth.models import User
+
+    from portal import enrolment
+
+    settings.DEBUG = True
+    settings.STAFF_2FA_REQUIRED = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    code = re.search(r"  moderator: (\S+)", out.getvalue())[1]
+    moderator = User.objects.get(username="moderator")
+    assert enrolment.check(moderator, code) is enrolment.Check.ACCEPTED

@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "p" + "rodUction-k3y-" * 5,
     "DJANGO_ALLOWED_HOSTS": "tawasul.example",
     "DJANGO_SETTINGS_MODULE": "portal.settings",
+    # Only named, never connected to, by the commands below.
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -20,7 +22,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+        if not k.startswith("DJANGO_")
+        and k not in {"DATABASE_URL", "REDIS_URL", "TAWASUL_ALLOW_LOCAL_CACHE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -62,6 +65,31 @@ def test_a_wrong_value_stops_the_start_with_one_line_naming_it(variable, value, 
     assert result.returncode == CONFIGURATION_ERROR
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = manage("check", **env)
+    assert result.returncode == CONFIGURATION_ERROR
+    assert result.stderr.strip() == (
+        "Tawasul configuration error: REDIS_URL must be set when DJANGO_DEBUG is off (rate "
+        "limits must be shared by every worker); a single-process install may set "
+        "TAWASUL_ALLOW_LOCAL_CACHE=1."
+    )
+    # A single-process install says so explicitly; a typo in the word is refused too.
+    assert manage("check", **env, TAWASUL_ALLOW_LOCAL_CACHE="1").returncode == 0
+    wrong = manage("check", **env, TAWASUL_ALLOW_LOCAL_CACHE="sure")
+    assert "TAWASUL_ALLOW_LOCAL_CACHE must be one of" in wrong.stderr
+    # Limits that can never be reached (a load test's) need no shared counter; one limit
+    # still in force does.
+    unreachable = {
+        "FEEDBACK_SUBMIT_LIMIT_PER_ADDRESS": "100000000",
+        "FEEDBACK_SUBMIT_LIMIT_PER_EMAIL": "100000000",
+        "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "100000000",
+    }
+    assert manage("check", **env, **unreachable).returncode == 0
+    one_in_force = {**unreachable, "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "20"}
+    assert manage("check", **env, **one_in_force).returncode == CONFIGURATION_ERROR
 
 
 def test_production_settings_pass_the_deployment_checklist():

@@ -148,6 +148,25 @@ def test_csv_cells_never_start_a_formula(client, client_as, topic, moderator, fo
         assert cell[0] not in "=+-@\t\r", cell
 
 
+# A spreadsheet set to ";" (or ",") as list separator splits these into a formula cell.
+SEPARATED_FORMULAS = ["x;=1+1;", "x,=1+1,", "a; -2+3", "ok;@SUM(A1)", "a;;=HYPERLINK(1)"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("formula", SEPARATED_FORMULAS)
+def test_csv_cells_never_hide_a_formula_after_a_list_separator(
+    client, client_as, topic, moderator, formula
+):
+    submit_through_the_form(client, topic, formula + " MARKCSV")
+    export = client_as(moderator).get("/en/staff/export.csv?status=")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row if "MARKCSV" in cell]
+    assert cells
+    for cell in cells:
+        for piece in re.split("[;,]", cell):
+            assert piece.lstrip(" ")[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
+
+
 STAFF_FIELDS = ["public_message", "internal_note"]
 
 
