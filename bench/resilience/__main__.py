@@ -180,9 +180,21 @@ def explain(r: dict) -> str:
         parts.append(
             f"Capacity measured in the same run: {f['capacity']['operations_per_s']} "
             f"operations/s flat out with 16 clients (p99 {f['capacity']['latency']['p99_s']} s); "
-            "gunicorn ran without --max-requests, so a leak would show."
+            "gunicorn ran without --max-requests, so a leak would show." + minutes_note(f)
         )
     return " ".join(p for p in parts if p)
+
+
+def minutes_note(f: dict) -> str:
+    rows = f.get("per_minute") or []
+    if not rows:
+        return ""
+    cells = ", ".join(
+        f"{r['minute']}: p99 {r['p99_s']} s, load {r['load_average']}, gunicorn "
+        f"{r['gunicorn_share_of_busy_cpu_pct']} % of the busy CPU"
+        for r in rows
+    )
+    return f" Per minute: {cells}."
 
 
 RULES = """
