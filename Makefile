@@ -14,7 +14,7 @@ MO := locale/ar/LC_MESSAGES/django.mo
 PO := locale/ar/LC_MESSAGES/django.po
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick wrk lock \
+	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick bench-attack wrk lock \
 	pre-commit resilience postgresql-15 redis-server
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make lock       re-pin requirements*.lock after a change to pyproject.toml (LOCK_ARGS=--upgrade: newest)"
 	@echo "make pre-commit install the git hook that runs ruff before each commit"
 	@echo "make bench      1,000,000 submissions, gunicorn + wrk, writes docs/benchmarks.md (ARGS=--quick: small)"
+	@echo "make bench-attack  the upload exhaustion attack on gunicorn (port 8015), section of docs/benchmarks.md"
 	@echo "make resilience the fault suite, writes docs/resilience.md (ARGS=--quick: the CI subset)"
 
 # A stamp, not .venv/bin/python: a failed `venv` (no python3-venv) may leave that behind.
@@ -146,6 +147,11 @@ bench: setup wrk
 
 bench-quick: setup wrk
 	.ci/bench --quick $(ARGS)
+
+# Four anonymous clients send huge-dimension images while /healthz and worker memory are
+# measured (issue 10): pass rules in docs/benchmarks.md. ARGS="--duration 30 --port 8015".
+bench-attack: setup
+	.ci/bench-attack $(ARGS)
 
 # The fault suite (not part of `make test`): see docs/resilience.md. Runs as root (it
 # mounts a small tmpfs and runs PostgreSQL as the postgres user); it starts private

@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import calendar, mail
+from feedback import calendar, dailystats, mail
+from feedback.kept_uploads import KeptUploads
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
@@ -46,15 +47,20 @@ def submit(
     email: str = "",
     phone: str = "",
     files: Sequence[CleanFile] = (),
+    kept: KeptUploads | None = None,
 ) -> Submission:
     """Store a citizen's submission, its attachments and its first event, all or nothing.
 
-    Files are written inside the transaction; if anything fails the transaction rolls
-    back and the files already written are deleted, so nothing is left half-saved.
+    ``kept`` are files kept from the citizen's earlier tries (they come first, as they
+    were chosen first), then ``files``. Files are written inside the transaction; if
+    anything fails the transaction rolls back and the files already written are deleted,
+    so nothing is left half-saved, and the kept copies stay for the next try. After the
+    commit the kept copies are deleted: they are attachments now.
     """
     now = timezone.now()
     written: list[str] = []
     try:
+        attachments = [*(kept.load() if kept is not None else ()), *files]
         with transaction.atomic():
             submission = Submission(
                 kind=kind,
@@ -74,7 +80,7 @@ def submit(
                 due_at=calendar.due_date(topic.response_days, now),
             )
             _insert_with_unique_reference(submission)
-            for clean in files:
+            for clean in attachments:
                 written.append(store_attachment(submission, clean).file.name)
             SubmissionEvent.objects.create(
                 submission=submission,
@@ -83,8 +89,13 @@ def submit(
                 to_status=Submission.Status.SUBMITTED,
                 is_public=True,
             )
+            # Last, so the statistics row (shared by the day's items of this topic and
+            # kind) stays locked for as short a time as possible.
+            dailystats.record_change(None, dailystats.Facts.of(submission))
             if email:
                 transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
+            if kept is not None:
+                transaction.on_commit(kept.discard)
     except BaseException:
         for path in written:
             private_storage.delete(path)
@@ -422,6 +433,8 @@ def transition(
         if rule.when is not None and not rule.when(submission):
             raise NotAllowed(_("This action was already done on this request."))
         from_status = submission.status
+        past = dailystats.history(submission.pk)
+        before = dailystats.Facts.of(submission, past)
         changed = apply(submission) if apply else []
         if rule.target is not None:
             submission.status = rule.target
@@ -437,6 +450,11 @@ def transition(
             public_message=public_message.strip(),
             is_public=rule.is_public,
         )
+        # The statistics move with the item, in this transaction (docs/decisions.md).
+        this = (event.kind, event.created_at, from_status, event.to_status)
+        after = dailystats.Facts.of(submission, [*past, this])
+        if after != before:
+            dailystats.record_change(before, after)
         _schedule_notifications(event, submission)
     logger.info(
         "feedback %s: %s by %s (%s -> %s)",

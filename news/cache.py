@@ -64,3 +64,16 @@ def page_timeout() -> int:
     if due is None:
         return DEFAULT_TIMEOUT
     return min(DEFAULT_TIMEOUT, max(0, int((due - timezone.now()).total_seconds())))
+
+
+def remembered(name: str, compute):
+    """``compute()``, shared by every page until the news change or the next article falls
+    due (e.g. the archive's months, read by every uncached list and search page)."""
+    key = f"news:{name}:{version()}"
+    value = cache.get(key)
+    if value is None:
+        timeout = page_timeout()
+        value = compute()
+        if timeout > 0:
+            cache.set(key, value, timeout)
+    return value

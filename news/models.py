@@ -25,6 +25,9 @@ from portal.text import normalize_search_text, search_terms
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
+# A search lists at most this many articles, the newest that match (42 pages of 12).
+SEARCH_RESULTS_MAX = 500
+
 # Slugs that would shadow a fixed URL under /<lang>/news/.
 RESERVED_SLUGS = {"feed", "category", "preview"}
 
@@ -77,11 +80,20 @@ class ArticleQuerySet(models.QuerySet):
         for term in terms:
             matches = matches.filter(search_text__contains=term)
             title_match &= Q(search_title__contains=term)
-        return matches.annotate(
-            title_rank=Case(
-                When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+        # The newest SEARCH_RESULTS_MAX matches only: a word in every article (the city's
+        # name) would otherwise make each search, and its count, read and sort the whole
+        # table. Newest first, the database stops after that many matches (walking the
+        # publication index for a common word, the trigram index for a rare one).
+        newest = matches.order_by("-publish_at", "-pk").values("pk")[:SEARCH_RESULTS_MAX]
+        return (
+            self.filter(pk__in=newest)
+            .annotate(
+                title_rank=Case(
+                    When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
             )
-        ).order_by("title_rank", "-publish_at", "-pk")
+            .order_by("title_rank", "-publish_at", "-pk")
+        )
 
     def for_cards(self) -> "ArticleQuerySet":
         """What a list card needs, in one query (renditions live on the row itself)."""
@@ -128,7 +140,9 @@ class Article(models.Model):
         upload_to="news/photos/%Y/%m/",
         blank=True,
         validators=[validate_photo],
-        help_text=_("JPEG, PNG or WebP, at most 10 MB and 40 megapixels."),
+        help_text=_(
+            "JPEG, PNG or WebP, at most 10 MB and 24 megapixels (a larger JPEG is reduced)."
+        ),
     )
     image_alt = models.CharField(
         _("photo description (alt text)"),

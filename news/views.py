@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from news import cache as news_cache
 from news.filters import ArticleFilter
 from news.http import public_page
-from news.models import Article, Category
+from news.models import SEARCH_RESULTS_MAX, Article, Category
 from portal.formatting import local_month
 
 PER_PAGE = 12
@@ -36,9 +37,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page_obj": _page(request, articles),
             "query": request.GET.get("q", "").strip(),
-            "months": Article.objects.published().datetimes("publish_at", "month", "DESC")[:24],
+            # A search lists the newest matches only (see ArticleQuerySet.search).
+            "search_limit": SEARCH_RESULTS_MAX if filterset.form.data.get("q") else None,
+            # A scan of every published article: shared until the news change.
+            "months": news_cache.remembered("months", _archive_months),
         },
     )
+
+
+def _archive_months() -> list:
+    return list(Article.objects.published().datetimes("publish_at", "month", "DESC")[:24])
 
 
 @public_page(params=("page",))

@@ -24,6 +24,10 @@ class ErrorSummaryMixin:
             links.extend((anchor, str(message)) for message in self.errors[name])
         return links
 
+    def error_summary_notes(self) -> list[str]:
+        """Reassurances shown under the errors, not as errors (e.g. which files are kept)."""
+        return []
+
 
 class CitizenTextField(forms.CharField):
     """Text a citizen writes on a public page (details, a comment, a reason): before any

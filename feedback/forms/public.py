@@ -7,9 +7,10 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from feedback.forms.kept import KeptUploadsMixin
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
-from feedback.uploads import CleanFile, clean_upload
+from feedback.uploads import CleanFile, judge_uploads
 from portal.formatting import local_number
 from portal.forms import CitizenForm, CitizenTextField, OneLineField
 
@@ -36,39 +37,55 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, checked together by ``judge_uploads``.
+
+    Files kept from an earlier try (``KeptUploadsMixin`` sets ``kept_count`` and
+    ``kept_pixels``) count against the limit and the request's pixel budget; ``accepted``
+    holds the files cleaned in this request even when another file was refused, so they
+    can be kept for the next try.
+    """
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf"})
         )
         super().__init__(**kwargs)
+        self.kept_count = 0
+        self.kept_pixels = 0
+        self.accepted: list[CleanFile] = []
 
     def clean(self, data, initial=None) -> list[CleanFile]:
+        self.accepted = []
         files = [f for f in (data or []) if f]
-        if len(files) > settings.FEEDBACK_MAX_ATTACHMENTS:
+        if len(files) + self.kept_count > settings.FEEDBACK_MAX_ATTACHMENTS:
+            # Refused before any decoding: the work of a request stays bounded.
+            if self.kept_count:
+                raise ValidationError(
+                    _(
+                        "Choose at most %(count)s files in all: %(kept)s are kept from before. "
+                        "Remove a kept file to choose another."
+                    ),
+                    code="too_many",
+                    params={"count": settings.FEEDBACK_MAX_ATTACHMENTS, "kept": self.kept_count},
+                )
             raise ValidationError(
                 _("Choose at most %(count)s files."),
                 code="too_many",
                 params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
             )
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        self.accepted, refusals = judge_uploads(files, pixels_taken=self.kept_pixels)
+        if refusals:
+            raise ValidationError(refusals)
+        return self.accepted
 
 
 EMAIL_FORMAT = _("Enter an e-mail address in the correct format, like name@example.com.")
 PHONE_FORMAT = _("Enter a phone number with 7 to 15 digits, like +968 9123 4567.")
 
 
-class SubmissionForm(CitizenForm):
+class SubmissionForm(KeptUploadsMixin, CitizenForm):
     error_summary_exclude = ("website",)
+    kept_uploads_scope = "submission"
 
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),

@@ -51,7 +51,11 @@ def test_failure_after_the_first_attachment_leaves_nothing_behind(client, form_d
     assert Submission.objects.count() == 0
     assert Attachment.objects.count() == 0
     assert SubmissionEvent.objects.count() == 0
-    assert stored_files() == []
+    # No attachment is left behind; the two cleaned files are kept for the next try.
+    kept = Path(settings.PRIVATE_MEDIA_ROOT).resolve() / "kept"
+    assert all(path.resolve().parent == kept for path in stored_files())
+    assert len(stored_files()) == 2
+    assert "“one.jpg” is kept" in page and "“two.png” is kept" in page
 
 
 @pytest.mark.django_db

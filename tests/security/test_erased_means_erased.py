@@ -23,7 +23,9 @@ CITIZEN_POSTS = {
     "track": lambda item: "/en/feedback/track/",
     "track_link": None,
     "rate": lambda item: track_url(item) + "rate/",
-    "request_erasure": lambda item: track_url(item) + "erase/",
+    "request_erasure": lambda item: track_url(item) + "erase/",  # GET shows the form
+    "citizen_attachment": None,  # GET, and nothing once erased
+    "citizen_thumbnail": None,
     "attachment": None,  # staff only, GET
 }
 
