@@ -69,11 +69,18 @@ def page_timeout() -> int:
 def remembered(name: str, compute):
     """``compute()``, shared by every page until the news change or the next article falls
     due (e.g. the archive's months, read by every uncached list and search page)."""
-    key = f"news:{name}:{version()}"
-    value = cache.get(key)
+    try:
+        key = f"news:{name}:{version()}"
+        value = cache.get(key)
+    except Exception:  # the cache is optional: compute it for this page
+        logger.warning("cache unavailable; news %s computed without it", name, exc_info=True)
+        return compute()
     if value is None:
-        timeout = page_timeout()
         value = compute()
-        if timeout > 0:
-            cache.set(key, value, timeout)
+        try:
+            timeout = page_timeout()
+            if timeout > 0:
+                cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; news %s not cached", name, exc_info=True)
     return value

@@ -99,4 +99,35 @@ def test_a_full_disk_keeps_the_text_and_leaves_neither_row_nor_file(client, form
     assert 'value="عنوان محفوظ"' in page and "I waited three hours" in page
     assert Submission.objects.count() == 0
     assert Attachment.objects.count() == 0
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    stored = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    # Only the cleaned copy kept for the form's next try (feedback.kept_uploads, claimed
+    # by the token in the page, purged when it expires): never a truncated attachment.
+    assert all(path.parts[0] == "kept" for path in stored), stored
+
+
+class FullDisk(ContentFile):
+    """Content that cannot be written at all: the disk has no space left."""
+
+    def chunks(self, chunk_size=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+        yield b""
+
+
+@pytest.mark.django_db
+def test_a_disk_too_full_to_keep_the_files_still_returns_the_form(client, form_data, monkeypatch):
+    from feedback import kept_uploads
+
+    monkeypatch.setattr(workflow, "ContentFile", FullDisk)
+    monkeypatch.setattr(kept_uploads, "ContentFile", FullDisk)
+    response = client.post(
+        "/en/feedback/new/",
+        {**form_data(), "attachments": [files.upload("scan.jpg", files.jpeg_bytes())]},
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "We could not save your request, and nothing was sent." in page
+    assert "I waited three hours" in page
+    assert "is kept: you do not need to choose it again" not in page  # it was not
+    assert Submission.objects.count() == 0
     assert [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()] == []
