@@ -10,16 +10,23 @@ nothing either. A session row per citizen would cost a second commit on every su
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 COOKIE = "feedback_sent"
 SALT = "feedback.confirmation"
 MAX_AGE = 10 * 60  # seconds between the POST and the confirmation page, at most
+
+logger = logging.getLogger(__name__)
+# While the shared cache does not answer, this process remembers the used cookies: the
+# citizen still sees their reference, and a replay is refused at least by this process.
+_fallback = LocMemCache("feedback-confirmation-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def remember(response: HttpResponse, reference: str) -> None:
@@ -51,6 +58,9 @@ def read_once(request: HttpRequest) -> str | None:
         return None
     # Each signed value is new (it carries its time); add() fails for one seen before.
     used = "feedback:sent:" + hashlib.sha256(request.COOKIES[COOKIE].encode()).hexdigest()
-    if not cache.add(used, 1, timeout=MAX_AGE + 60):
-        return None
-    return reference
+    try:
+        first_use = cache.add(used, 1, timeout=MAX_AGE + 60)
+    except Exception:
+        logger.warning("cache unavailable; confirmation replay checked in this process only")
+        first_use = _fallback.add(used, 1, timeout=MAX_AGE + 60)
+    return reference if first_use else None

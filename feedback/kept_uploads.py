@@ -147,7 +147,13 @@ class KeptUploads:
                 kept_at=int(time.time()),
                 pixels=_pixels(clean),
             )
-            stored_as = private_storage.save(kept.path, ContentFile(clean.content))
+            try:
+                stored_as = private_storage.save(kept.path, ContentFile(clean.content))
+            except OSError as error:
+                # A full disk: the page still comes back with the text; this file is not
+                # listed as kept, so the citizen is not told it is (docs/resilience.md).
+                logger.warning("attachment not kept for the next try: %s", error)
+                continue
             if stored_as != kept.path:  # never happens with 128 random bits; never guess
                 private_storage.delete(stored_as)
                 raise RuntimeError("kept upload name collision")

@@ -1,3 +1,5 @@
+import contextlib
+import os
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +43,17 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Feedback attachments have no public URL; use the attachment view.")
+
+    def _save(self, name, content):
+        # FileSystemStorage keeps what it managed to write when writing fails (a full disk
+        # leaves a truncated file): remove it, so no file is left without its row. The
+        # name is random (attachment_path), so it can only be the file just started.
+        try:
+            return super()._save(name, content)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(self.path(name))
+            raise
 
 
 private_storage = PrivateStorage()

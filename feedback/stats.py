@@ -19,6 +19,7 @@ and the weekly volumes (1).
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -38,6 +39,8 @@ from feedback.models import (
 )
 from portal import roles
 from portal.models import Ministry
+
+logger = logging.getLogger(__name__)
 
 WEEKS = 12
 OVERDUE_LIST_LIMIT = 25
@@ -390,8 +393,15 @@ def cached_dashboard(user, seconds: int) -> Dashboard | None:
     if seconds <= 0:
         return dashboard_for(user)
     key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope.key}:{translation.get_language()}:{timezone.localdate()}"
-    data = cache.get(key)
+    try:
+        data = cache.get(key)
+    except Exception:  # the cache is optional: without Redis every visit computes
+        logger.warning("cache unavailable; dashboard computed without it", exc_info=True)
+        return dashboard_for(user)
     if data is None:
         data = dashboard_for(user)
-        cache.set(key, data, seconds)
+        try:
+            cache.set(key, data, seconds)
+        except Exception:
+            logger.warning("cache unavailable; dashboard not cached", exc_info=True)
     return data

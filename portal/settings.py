@@ -130,6 +130,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Trigram search on Arabic text needs a UTF-8 ctype (see docs/decisions.md).
     DATABASES["default"].setdefault("TEST", {}).update({"TEMPLATE": "template0", "CHARSET": "UTF8"})
+    # A database host that does not answer (down, or packets dropped) must fail in seconds
+    # with the 503 page, not hold a gunicorn worker until its timeout (docs/resilience.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the single-user development default; it must not block on a second writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -409,8 +414,11 @@ if FEEDBACK_WORKING_HOURS[0] >= FEEDBACK_WORKING_HOURS[1]:
 # and the pause between tries, growing with each try.
 # One try when tasks run inside the request (immediate backend): a dead mail server must
 # not hold a citizen's or a moderator's page for the retries.
-FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3 if TASKS_BACKEND == "database" else 1)
+# With the database worker each try is its own task, run after a pause doubling from
+# RETRY_SECONDS up to RETRY_MAX_SECONDS: 16 tries span about 6 hours of mail-server outage.
+FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 16 if TASKS_BACKEND == "database" else 1)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
+FEEDBACK_MAIL_RETRY_MAX_SECONDS = env_int("FEEDBACK_MAIL_RETRY_MAX_SECONDS", 60 * 60)
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,

@@ -10,6 +10,9 @@ from django.views.i18n import set_language
 
 from portal import views
 
+# A database outage answers the translated 503 page, any other error the static 500 page.
+handler500 = "portal.views.server_error"
+
 portal_patterns = (
     [
         path("", views.home, name="home"),

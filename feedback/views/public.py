@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 # The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
 # other query string is rendered, so junk ones store nothing.
 BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
+# Seconds a citizen is asked to wait after a temporary failure (full disk, database).
+RETRY_AFTER_SECONDS = 60
 
 # Seconds a tracking page is kept; a change of the item makes it stale at once.
 TRACKING_PAGE_SECONDS = 300
@@ -66,7 +69,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                     files=data["attachments"],
                     kept=form.kept_uploads,
                 )
-            except Exception:
+            except Exception as error:
+                # workflow.submit is all or nothing: no row and no file is left behind.
                 logger.exception("feedback could not be saved")
                 form.add_error(
                     None,
@@ -74,7 +78,12 @@ def submit(request: HttpRequest) -> HttpResponse:
                         "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
                     ),
                 )
-                return _render_form(request, form, status=500)
+                # A full disk or an unreachable database is temporary: 503, try again later.
+                temporary = isinstance(error, (OSError, DatabaseError))
+                response = _render_form(request, form, status=503 if temporary else 500)
+                if temporary:
+                    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
             response = redirect("feedback:sent")
             confirmation.remember(response, submission.reference)
             return response
