@@ -390,6 +390,8 @@ def _remember_old_date(sender, instance: PublicHoliday, **kwargs) -> None:
 def _rebuild_around_holiday(sender, instance: PublicHoliday, **kwargs) -> None:
     """Times measured across the holiday change: rebuild the cohorts that may hold them
     (received up to ``HOLIDAY_LOOKBACK_DAYS`` before it), after the commit."""
+    if kwargs.get("raw"):
+        return  # loaded rows (loaddata, a snapshot) bring their statistics rows with them
     dates = [d for d in (instance.date, getattr(instance, "_previous_date", None)) if d]
     if min(dates) > timezone.localdate():
         return  # no time measured so far crosses a day still to come
