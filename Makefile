@@ -10,8 +10,10 @@ MANAGE := $(PY) manage.py
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-MO := locale/ar/LC_MESSAGES/django.mo
 PO := locale/ar/LC_MESSAGES/django.po
+# Every catalogue: ours, and locale/django/ (Django's own strings its Arabic lacks).
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale/django/*/LC_MESSAGES/*.po)
+MO := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
 	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick bench-attack wrk lock \
@@ -90,7 +92,7 @@ wrk:  # the load tool of `make bench`
 system-deps: gettext-tools chromium
 
 translations: $(MO)
-$(MO): $(PO) | gettext-tools
+$(MO): %.mo: %.po | gettext-tools
 	msgfmt --check -o $@ $<
 
 run: setup

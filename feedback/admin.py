@@ -19,12 +19,13 @@ from feedback.models import (
     SubmissionEvent,
     Topic,
 )
+from portal.admin_a11y import LabelledListEditableMixin
 from portal.paginators import EstimatedCountPaginator
 from portal.roles import feedback_scope
 
 
 @admin.register(Topic)
-class TopicAdmin(TabbedTranslationAdmin):
+class TopicAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = [
         "name",
         "ministry",
@@ -48,6 +49,9 @@ class PublicHolidayAdmin(TabbedTranslationAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    # A plain table: Django's tabular inline has empty header cells (for the row's id and
+    # the delete box, neither shown here) and a sideways scroll no keyboard can reach.
+    template = "admin/edit_inline/read_only_table.html"
     extra = 0
     can_delete = False
     show_change_link = False

@@ -391,7 +391,7 @@ def _rebuild_around_holiday(sender, instance: PublicHoliday, **kwargs) -> None:
     """Times measured across the holiday change: rebuild the cohorts that may hold them
     (received up to ``HOLIDAY_LOOKBACK_DAYS`` before it), after the commit."""
     if kwargs.get("raw"):
-        return  # loaded rows (loaddata, a snapshot) bring their statistics rows with them
+        return  # rows loaded as they are (loaddata, the browser tests' snapshot) bring their own statistics
     dates = [d for d in (instance.date, getattr(instance, "_previous_date", None)) if d]
     if min(dates) > timezone.localdate():
         return  # no time measured so far crosses a day still to come

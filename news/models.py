@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from news.images import (
@@ -54,6 +55,10 @@ class ArticleQuerySet(models.QuerySet):
         """The one rule of what the public sees: published and due. Every public page,
         feed, sitemap and the home page go through here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def featured(self) -> "ArticleQuerySet":
+        """The featured stories, newest first (the home page's featured slot)."""
+        return self.filter(is_featured=True).order_by("-publish_at", "-pk")
 
     def next_scheduled_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """When the next published article becomes public (None: nothing is scheduled);
@@ -127,7 +132,13 @@ class Article(models.Model):
         max_length=120,
         unique=True,
         allow_unicode=True,
-        help_text=_("The last part of the article's address."),
+        # Blank in forms: Article.clean() makes it from the title when the editor leaves
+        # it empty (an Arabic-only article gets an Arabic slug).
+        blank=True,
+        help_text=_(
+            "The last part of the article's address. Left empty, it is made from the English "
+            "title, or from the Arabic one when there is no English title."
+        ),
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
@@ -223,12 +234,34 @@ class Article(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if not self.slug:
+            self.slug = self.unique_slug()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is reserved; choose another.")})
         if self.image and not (getattr(self, "image_alt_ar", "") or self.image_alt):
             raise ValidationError(
                 {"image_alt_ar": _("Describe the photo for people who cannot see it.")}
             )
+
+    def unique_slug(self) -> str:
+        """A slug from the English title, else the Arabic one (Unicode slugs are allowed),
+        with -2, -3, ... when another article has it already."""
+        limit = self._meta.get_field("slug").max_length
+        title = self.title_en or self.title_ar or ""
+        base = slugify(title, allow_unicode=True)[:limit].strip("-")
+        if not base or base in RESERVED_SLUGS:
+            base = f"article-{base}" if base else "article"
+        taken = set(
+            Article.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base[: limit - 4])
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            suffix = f"-{number}"
+            slug = base[: limit - len(suffix)] + suffix
+        return slug
 
     def _sync_renditions(self) -> None:
         """Renditions follow the photo: made for a new one, deleted with the old one."""

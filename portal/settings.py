@@ -168,7 +168,10 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # --- Languages --------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (it wins); then the Arabic of Django's own strings (admin screens, its
+# widgets' JavaScript, auth, forms) that Django's catalogue lacks, kept apart because
+# `make messages` would drop them from ours as unused.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_time_zone("DJANGO_TIME_ZONE", "Asia/Muscat")

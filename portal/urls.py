@@ -14,6 +14,7 @@ portal_patterns = (
     [
         path("", views.home, name="home"),
         path("about/", views.about, name="about"),
+        path("contact/", views.contact, name="contact"),
         path("privacy/", views.privacy, name="privacy"),
         path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
         path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
@@ -49,12 +50,13 @@ from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
 from news.http import public_page  # noqa: E402
 from news.sitemaps import sitemaps  # noqa: E402
 from news.views import robots_txt  # noqa: E402
+from portal.sitemaps import PortalPagesSitemap  # noqa: E402
 
 urlpatterns += [
     path(
         "sitemap.xml",
         public_page(sitemap_views.sitemap, params=("p",)),  # the sitemap's page number
-        {"sitemaps": sitemaps},
+        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps}},
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),

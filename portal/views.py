@@ -18,8 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from news.http import public_page
 from portal import enrolment
+from portal.context_processors import official_channels
 from portal.forms import EnrolmentCodeForm, OneTimeCodeForm
-from portal.models import Ministry
+from portal.models import ContactDetails, Ministry
+from portal.structured_data import government_organization, json_ld_script
 
 
 @public_page
@@ -28,6 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
     # latest), and any change to articles, categories or ministries replaces the cache
     # version (news/cache.py). Without the cache it ran at a tenth of /healthz.
     return render(request, "portal/home.html")
+
+
+@public_page
+def contact(request: HttpRequest) -> HttpResponse:
+    """Address, phone, opening hours and official channels, edited by staff in the admin
+    (ContactDetails, OfficialChannel); shared-cached like the home page, and any change to
+    either replaces the cache version (news.signals)."""
+    details = ContactDetails.current()
+    channels = official_channels()
+    structured = government_organization(request, details, [channel.url for channel in channels])
+    return render(
+        request,
+        "portal/contact.html",
+        {"details": details, "channels": channels, "json_ld": json_ld_script(structured)},
+    )
 
 
 def about(request: HttpRequest) -> HttpResponse:
