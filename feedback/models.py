@@ -406,6 +406,16 @@ class Attachment(models.Model):
     file = models.FileField(
         _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
     )
+    # A small JPEG of an image, made once when it is stored (feedback.thumbnails) for the
+    # citizen's tracking page; none for a PDF or a file stored before previews were.
+    preview = models.FileField(
+        _("preview"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+        null=True,
+    )
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content_type = models.CharField(_("content type"), max_length=50)
@@ -425,6 +435,16 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def format_label(self) -> str:
+        """The tile's label of a file shown without a preview: "PDF", "JPEG", "PNG"..."""
+        return self.content_type.rpartition("/")[2].upper()
+
+    @property
+    def stored_paths(self) -> list[str]:
+        """Every file on disk for this attachment: what a deletion must remove."""
+        return [name for name in (self.file.name, self.preview.name) if name]
 
 
 class SubmissionEventQuerySet(models.QuerySet):

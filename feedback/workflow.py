@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import calendar, dailystats, mail
+from feedback import calendar, dailystats, mail, thumbnails
 from feedback.kept_uploads import KeptUploads
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
@@ -81,7 +81,7 @@ def submit(
             )
             _insert_with_unique_reference(submission)
             for clean in attachments:
-                written.append(store_attachment(submission, clean).file.name)
+                written.extend(store_attachment(submission, clean).stored_paths)
             SubmissionEvent.objects.create(
                 submission=submission,
                 kind=SubmissionEvent.Kind.SUBMITTED,
@@ -105,6 +105,8 @@ def submit(
 
 
 def store_attachment(submission: Submission, clean: CleanFile) -> Attachment:
+    """The file and, for an image, its preview (made here, once, from the bytes in
+    memory), then the row; on a failure the files written are deleted again."""
     attachment = Attachment(
         submission=submission,
         size=clean.size,
@@ -112,11 +114,15 @@ def store_attachment(submission: Submission, clean: CleanFile) -> Attachment:
         content_type=clean.content_type,
         original_name=clean.name,
     )
-    attachment.file.save(clean.name, ContentFile(clean.content), save=False)
+    preview = thumbnails.preview_of(clean)
     try:
+        attachment.file.save(clean.name, ContentFile(clean.content), save=False)
+        if preview is not None:
+            attachment.preview.save("preview.jpg", ContentFile(preview), save=False)
         attachment.save()
     except BaseException:
-        private_storage.delete(attachment.file.name)
+        for path in attachment.stored_paths:
+            private_storage.delete(path)
         raise
     return attachment
 
@@ -675,12 +681,18 @@ def note(submission: Submission, *, actor, internal_note: str, **fields) -> Subm
 def _erase_personal_data(item: Submission) -> list[str]:
     """THE rule of what erasing a citizen's personal data removes (a moderator's action and
     ``purge_personal_data`` both come here): ``Submission.PERSONAL_FIELDS`` (name, e-mail,
-    phone, the rating comment) and every attachment. The text stays (moderators redact it before routing), and so do the
-    kind, topic, ministry, dates, rating and the audit trail: statistics do not change.
+    phone, the rating comment) and every attachment with its preview. The text stays
+    (moderators redact it before routing), and so do the kind, topic, ministry, dates,
+    rating and the audit trail: statistics do not change.
 
     Runs inside the caller's transaction on a locked row; files go after the commit.
     """
-    paths = list(item.attachments.values_list("file", flat=True))
+    paths = [
+        path
+        for stored in item.attachments.values_list("file", "preview")
+        for path in stored
+        if path
+    ]
     # A plain queryset delete: one statement, no per-row signals to miss.
     Attachment.objects.filter(submission=item).delete()
 

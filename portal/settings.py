@@ -377,9 +377,6 @@ FEEDBACK_RATE_LIMITS = {
     "submit_email": (env_int("FEEDBACK_SUBMIT_LIMIT_PER_EMAIL", 5), 60 * 60),
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
-    # Previews of a citizen's own images, per client address: each one decodes a stored
-    # image (up to half a second for a 24 MP PNG); a page shows at most three.
-    "preview_address": (env_int("FEEDBACK_PREVIEW_LIMIT_PER_ADDRESS", 120), 10 * 60),
 }
 # Without the shared cache each process counts the limits above on its own: with 4 workers
 # a form limit of 20 an hour becomes 80. Production therefore needs REDIS_URL, unless the

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from PIL import UnidentifiedImageError
 
 from feedback import confirmation, formpage, ratelimit, thumbnails, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
@@ -22,7 +21,6 @@ from feedback.models import Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal import pagecache
 from portal.http import client_address
-from portal.images import ImageTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -361,20 +359,13 @@ def citizen_attachment(request: HttpRequest, token: str, pk: int) -> HttpRespons
 @never_cache
 @require_GET
 def citizen_thumbnail(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    """A small preview of the citizen's own image, made from the stored (cleaned) file."""
+    """The small preview of the citizen's own image, stored with it: served as it is, no
+    image decoded here (``feedback.thumbnails``)."""
     item = _citizen_file(token, pk)
-    if not item.is_image:
-        raise Http404
-    if not ratelimit.hit("preview_address", client_address(request)):
-        # An image, not a page: the status and the wait are all a browser needs.
-        response = HttpResponse(status=429)
-        response["Retry-After"] = str(ratelimit.retry_after("preview_address"))
-        return _file_headers(response)
-    try:
-        content = thumbnails.thumbnail(item)
-    except (OSError, ValueError, ImageTooLarge, UnidentifiedImageError):
-        logger.warning("no preview for attachment %s", item.pk, exc_info=True)
-        raise Http404 from None
+    if not item.preview:
+        raise Http404  # a PDF, or an image stored before previews were: the page shows a tile
+    with item.preview.open("rb") as stored:
+        content = stored.read()
     return _file_headers(HttpResponse(content, content_type=thumbnails.THUMBNAIL_CONTENT_TYPE))
 
 

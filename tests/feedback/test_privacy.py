@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from feedback import dailystats, stats, workflow
-from feedback.models import Attachment, Submission, SubmissionEvent
+from feedback.models import Attachment, Submission, SubmissionEvent, private_storage
 from feedback.privacy import purge_personal_data
 from feedback.privacy import purge_personal_data_task as purge_task
 from feedback.tracking import tracking_path
@@ -68,7 +68,12 @@ def test_purge_erases_only_items_finished_longer_than_the_retention(
     before_history = history(old_closed)
     dailystats.rebuild()  # the set-up wrote the states directly
     before_stats = stats.build(None, Submission.objects.all())
-    assert len(stored_files()) == 4
+    # Each photo and its stored preview.
+    assert len(stored_files()) == 8
+    erased_paths = [
+        path for item in (old_closed, old_rejected) for path in item.attachments.get().stored_paths
+    ]
+    assert len(erased_paths) == 4
 
     with django_capture_on_commit_callbacks(execute=True):
         assert purge_personal_data() == 2
@@ -84,7 +89,9 @@ def test_purge_erases_only_items_finished_longer_than_the_retention(
         item.refresh_from_db()
         assert (item.name, item.email, item.phone) == (NAME, EMAIL, PHONE)
         assert item.attachments.count() == 1
-    assert len(stored_files()) == 2  # the erased items' files are gone from the disk
+    # The erased items' files and previews are gone from the disk, the others' stay.
+    assert len(stored_files()) == 4
+    assert not any(private_storage.exists(path) for path in erased_paths)
     assert stats.build(None, Submission.objects.all()) == before_stats
     dailystats.rebuild()
     assert stats.build(None, Submission.objects.all()) == before_stats
@@ -191,6 +198,7 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     item.refresh_from_db()
     assert item.email == EMAIL
     attachment = item.attachments.get()
+    assert attachment.preview and len(stored_files()) == 2  # the photo and its preview
 
     moderator_client = client_as(moderator)
     download = moderator_client.get(f"/en/feedback/attachments/{attachment.pk}/")

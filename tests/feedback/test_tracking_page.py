@@ -5,13 +5,14 @@ what it does and thanks."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from PIL import Image
 
 from feedback import workflow
-from feedback.models import Attachment, Submission, SubmissionEvent
+from feedback.models import Attachment, Submission, SubmissionEvent, private_storage
 from feedback.tracking import make_token, tracking_path
 from feedback.uploads import clean_upload
 from tests.feedback.files import jpeg_bytes, minimal_pdf, png_bytes, upload
@@ -179,9 +180,12 @@ def test_no_file_once_the_personal_data_is_erased(
     Submission.objects.filter(pk=answered.pk).update(personal_data_erased_at=answered.created_at)
     assert all(status_of(url) == 404 for url in urls)
     Submission.objects.filter(pk=answered.pk).update(personal_data_erased_at=None)
+    on_disk = [Path(private_storage.path(path)) for path in image.stored_paths]
+    assert len(on_disk) == 2 and all(path.is_file() for path in on_disk)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.erase(answered, actor=moderator)
     assert all(status_of(url) == 404 for url in urls)
+    assert not any(path.exists() for path in on_disk)  # the preview went with the photo
     page = Client().get(tracking_path(answered.reference, "en")).content.decode()
     assert "street_light.jpg" not in page and "/files/" not in page
     assert "Your name, contact details and attachments were deleted on" in page
@@ -293,19 +297,41 @@ def test_the_rating_says_what_it_does_and_thanks(answered, language, effect, tha
 
 
 @pytest.mark.django_db
-def test_previews_are_rate_limited_per_address(answered, settings):
-    """Each preview decodes a stored image: a link holder cannot make the server do it
-    without end. The file itself (no decoding) is still served."""
-    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "preview_address": (2, 600)}
-    token = make_token(answered.reference)
+def test_the_preview_is_stored_with_the_image_and_served_as_it_is(
+    answered, django_assert_num_queries
+):
+    """The preview is made once, when the image is stored; the view decodes nothing, so
+    a link holder can ask for it as often as for the file itself."""
+    image, pdf = files_of(answered)
+    assert not pdf.preview  # a PDF has none
+    with image.preview.open("rb") as stored:
+        made = Image.open(io.BytesIO(stored.read()))
+    assert made.format == "JPEG" and made.size == (320, 240)
+    assert image.preview.name != image.file.name and "street" not in image.preview.name
+
+    # Whatever is stored is what is served: the view does not make a preview again.
+    Path(image.preview.path).write_bytes(b"the stored preview, as it is")
+    preview = f"/en/feedback/track/{make_token(answered.reference)}/files/{image.pk}/preview/"
+    with django_assert_num_queries(1):  # the file, by the token's reference
+        response = Client().get(preview)
+    assert response.status_code == 200 and response.content == b"the stored preview, as it is"
+    assert response["Content-Type"] == "image/jpeg"
+    assert all(status_of(preview) == 200 for _ in range(150))  # no limit to run into
+
+
+@pytest.mark.django_db
+def test_an_image_stored_without_a_preview_shows_a_tile(answered):
+    """An image stored before previews were made has none: a tile like a PDF's, the file
+    itself still a link, and no preview made on the fly."""
     image, _pdf = files_of(answered)
-    preview = f"/en/feedback/track/{token}/files/{image.pk}/preview/"
-    assert [status_of(preview) for _ in range(3)] == [200, 200, 429]
-    refused = Client().get(preview)
-    assert int(refused["Retry-After"]) > 0 and refused["X-Content-Type-Options"] == "nosniff"
-    assert status_of(f"/en/feedback/track/{token}/files/{image.pk}/") == 200
-    other_address = Client(REMOTE_ADDR="198.51.100.7").get(preview)
-    assert other_address.status_code == 200
+    image.preview.delete(save=True)
+    token = make_token(answered.reference)
+    page = Client().get(tracking_path(answered.reference, "en")).content.decode()
+    base = f"/en/feedback/track/{token}/files/{image.pk}/"
+    assert "attachment__preview" not in page and f"{base}preview/" not in page
+    assert 'class="attachment__icon" aria-hidden="true">JPEG<' in page
+    assert f'href="{base}"' in page and status_of(base) == 200
+    assert status_of(f"{base}preview/") == 404
 
 
 @pytest.mark.django_db

@@ -86,7 +86,6 @@ def test_production_refuses_to_start_without_a_shared_cache():
         "FEEDBACK_SUBMIT_LIMIT_PER_ADDRESS": "100000000",
         "FEEDBACK_SUBMIT_LIMIT_PER_EMAIL": "100000000",
         "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "100000000",
-        "FEEDBACK_PREVIEW_LIMIT_PER_ADDRESS": "100000000",
     }
     assert manage("check", **env, **unreachable).returncode == 0
     one_in_force = {**unreachable, "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "20"}

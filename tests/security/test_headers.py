@@ -142,7 +142,7 @@ def test_an_attachment_download_is_sandboxed(client_as, moderator, item):
 
 @pytest.mark.django_db
 def test_the_citizens_own_files_are_sandboxed(client, item):
-    """The citizen's view of their files (the tracking page's previews) answers as the
+    """The citizen's view of their files (the tracking page's stored previews) answers as the
     staff download does, and sends its address (the private link's token) to no one."""
     attachment = item.attachments.get()
     base = f"{track_url(item)}files/{attachment.pk}/"
