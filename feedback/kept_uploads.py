@@ -31,6 +31,7 @@ from PIL import Image
 from feedback.models import private_storage
 from feedback.uploads import CleanFile
 from portal.images import cost
+from portal.storage import delete_older_than
 from portal.tasks import task
 
 logger = logging.getLogger(__name__)
@@ -206,19 +207,7 @@ def purge_expired(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     oldest = now - timedelta(seconds=settings.FEEDBACK_KEPT_UPLOADS_SECONDS)
-    try:
-        _folders, names = private_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        return 0
-    purged = 0
-    for name in names:
-        path = f"{FOLDER}/{name}"
-        try:
-            if private_storage.get_modified_time(path) < oldest:
-                private_storage.delete(path)
-                purged += 1
-        except FileNotFoundError:
-            continue  # sent or removed meanwhile
+    purged = delete_older_than(private_storage, FOLDER, oldest)
     logger.info("kept uploads purge: %s files deleted", purged)
     return purged
 

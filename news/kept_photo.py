@@ -17,11 +17,14 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from portal.storage import delete_older_than
 
 logger = logging.getLogger(__name__)
 
@@ -89,21 +92,8 @@ def discard(token: str) -> None:
 
 def purge_expired(now: float | None = None) -> int:
     """Delete the kept photos no token can claim any more; returns how many."""
-    oldest = (now or time.time()) - MAX_AGE
-    try:
-        _folders, names = default_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        return 0
-    purged = 0
-    for name in names:
-        path = f"{FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path).timestamp() < oldest:
-                default_storage.delete(path)
-                purged += 1
-        except FileNotFoundError:
-            continue
-    return purged
+    oldest = datetime.fromtimestamp((now or time.time()) - MAX_AGE, tz=UTC)
+    return delete_older_than(default_storage, FOLDER, oldest)
 
 
 def _photo(content: bytes, name: str, token: str) -> KeptPhoto:
