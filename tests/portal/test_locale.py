@@ -82,3 +82,13 @@ def test_django_strings_its_arabic_lacks_are_translated_in_ours():
             str(Path(settings.BASE_DIR) / f"locale/django/ar/LC_MESSAGES/{domain}.po")
         )
         assert catalogue.untranslated_entries() == [] and catalogue.fuzzy_entries() == []
+
+
+def test_arabic_file_sizes_use_the_plural_not_the_dual():
+    """Django's own Arabic writes "306 بايتان" (a dual); our catalogue corrects it."""
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    with translation.override("ar"):
+        sizes = [filesizeformat(n).replace("\xa0", " ") for n in (1, 2, 306, 11, 101)]
+    assert sizes == ["بايت واحد", "بايتان", "306 بايتات", "11 بايتًا", "101 بايت"]
