@@ -28,6 +28,8 @@ def smtp_down(settings):
 
 
 def run_worker() -> None:
+    # The worker's close_old_connections() drops a connection whose autocommit is off: the
+    # tests that run it are transactional (real commits), as the worker is in production.
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
@@ -45,7 +47,7 @@ def test_each_mail_carries_a_message_id_derived_from_its_event(
     assert mail.outbox[1].message()["Message-ID"] == sent.message()["Message-ID"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_tries_again_later_and_delivers_once_the_server_is_back(
     client, form_data, settings, smtp_down, django_capture_on_commit_callbacks
 ):
@@ -72,7 +74,7 @@ def test_the_worker_tries_again_later_and_delivers_once_the_server_is_back(
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_last_try_fails_the_task_for_the_operator(
     client, form_data, settings, smtp_down, django_capture_on_commit_callbacks
 ):
