@@ -213,6 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# After sign-in without a (safe) destination: the landing of each role (portal.views).
+LOGIN_REDIRECT_URL = "portal:staff_start"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",

@@ -15,6 +15,7 @@ portal_patterns = (
         path("", views.home, name="home"),
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
+        path("account/start/", views.staff_start, name="staff_start"),
         path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
         path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     ],
@@ -28,6 +29,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     # The admin's language switch posts here (the admin has no language prefix).
     path("i18n/setlang/", set_language, name="set_language"),
+    # The admin's sign-in page, which then lands each role on its work (portal/views.py).
+    path("admin/login/", views.staff_sign_in),
     path("admin/", admin.site.urls),
 ]
 
