@@ -210,7 +210,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.REDACTED,
             False,
-            gettext_lazy("Remove personal data from the text"),
+            gettext_lazy("Edit the text to hide personal details"),
         ),
         Transition(
             "reroute",
@@ -262,7 +262,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASED,
             True,
-            gettext_lazy("Delete the citizen's personal data"),
+            gettext_lazy("Erase the citizen's personal data now"),
             when=_not_erased,
         ),
         # The citizen, from the tracking page: a rating closes an answered item (an item
@@ -284,7 +284,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASURE_REQUESTED,
             True,
-            gettext_lazy("Ask for the deletion of the personal data"),
+            gettext_lazy("Ask the centre to delete one's personal data (the citizen)"),
             when=_erasure_not_asked,
         ),
         # The retention purge (``feedback.privacy``).
@@ -295,7 +295,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASED,
             True,
-            gettext_lazy("Delete the personal data at the end of the retention period"),
+            gettext_lazy("Erase the personal data at the end of the retention period (automatic)"),
             when=_not_erased,
         ),
     ]
