@@ -1,46 +1,24 @@
-"""A small fixed-window rate limiter on the cache (local memory or Redis).
-
-``cache.add`` starts a window atomically and ``cache.incr`` counts in it, which both
-backends do atomically, so several app servers on one Redis share the count. Keys hold a
-salted hash of the client address or e-mail, never the value itself.
-"""
-
-import hashlib
-import hmac
-import time
+"""The feedback pages' rate limits (``settings.FEEDBACK_RATE_LIMITS``), counted by
+``portal.ratelimit``'s fixed windows on the cache."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from portal import ratelimit as portal_ratelimit
 from portal.http import check_before_body, client_address, content_length
-
-
-def _digest(scope: str, identity: str) -> str:
-    key = f"{settings.SECRET_KEY}:feedback-ratelimit:{scope}".encode()
-    return hmac.new(key, identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _key(scope: str, identity: str) -> str:
     _limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
-    bucket = int(time.time() // window)
-    return f"feedback:rl:{scope}:{_digest(scope, identity)}:{bucket}"
+    return portal_ratelimit.window_key("feedback", scope, identity, window)
 
 
 def hit(scope: str, identity: str) -> bool:
     """Count one request of ``identity`` in ``scope``; False when over the limit."""
     limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
-    key = _key(scope, identity)
-    if cache.add(key, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.add(key, 1, timeout=window + 1)
-            count = 1
-    return count <= limit
+    return portal_ratelimit.count(_key(scope, identity), window) <= limit
 
 
 def exhausted(scope: str, identity: str) -> bool:
@@ -73,7 +51,7 @@ def refuse_large_bodies_over_the_limit(scope: str, larger_than: int):
 
 def retry_after(scope: str) -> int:
     _limit, window = settings.FEEDBACK_RATE_LIMITS[scope]
-    return window - int(time.time()) % window
+    return portal_ratelimit.seconds_left(window)
 
 
 def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import password_reset, views
 
 portal_patterns = (
     [
@@ -16,6 +16,27 @@ portal_patterns = (
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
         path("account/start/", views.staff_start, name="staff_start"),
+        # Staff password reset by e-mail (the second factor stays: portal/password_reset.py).
+        path(
+            "account/password-reset/",
+            password_reset.StaffPasswordResetView.as_view(),
+            name="password_reset",
+        ),
+        path(
+            "account/password-reset/sent/",
+            password_reset.StaffPasswordResetDoneView.as_view(),
+            name="password_reset_done",
+        ),
+        path(
+            "account/password-reset/<uidb64>/<token>/",
+            password_reset.StaffPasswordResetConfirmView.as_view(),
+            name="password_reset_confirm",
+        ),
+        path(
+            "account/password-reset/done/",
+            password_reset.StaffPasswordResetCompleteView.as_view(),
+            name="password_reset_complete",
+        ),
         path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
         path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     ],

@@ -99,7 +99,8 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
     opens /admin/ is sent back to. An unsafe address falls back to LOGIN_REDIRECT_URL,
     the same landing.
     """
-    extra_context = {}
+    # The sign-in page has no language prefix: its language switch is a form.
+    extra_context = {"language_switch_form": True}
     asked = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
     if asked in ("", reverse("admin:index")):
         for name in ("GET", "POST"):
