@@ -2,9 +2,12 @@
 through ``Submission.objects.visible_to``; the workflow has its own staff pages
 (``feedback.views.staff``) and only ``feedback.workflow`` writes ``status``."""
 
+import functools
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -16,11 +19,13 @@ from feedback.models import (
     SubmissionEvent,
     Topic,
 )
+from portal.admin_a11y import LabelledListEditableMixin
 from portal.paginators import EstimatedCountPaginator
+from portal.roles import feedback_scope
 
 
 @admin.register(Topic)
-class TopicAdmin(TabbedTranslationAdmin):
+class TopicAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = [
         "name",
         "ministry",
@@ -44,6 +49,9 @@ class PublicHolidayAdmin(TabbedTranslationAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    # A plain table: Django's tabular inline has empty header cells (for the row's id and
+    # the delete box, neither shown here) and a sideways scroll no keyboard can reach.
+    template = "admin/edit_inline/read_only_table.html"
     extra = 0
     can_delete = False
     show_change_link = False
@@ -78,6 +86,16 @@ class SubmissionEventInline(ReadOnlyInline):
         "internal_note",
     ]
     readonly_fields = fields
+
+
+@functools.cache
+def _staff_item_url_around_reference(language: str) -> tuple[str, str]:
+    """The staff page's address of an item as the parts before and after its reference."""
+    marker = "TW-MARK-MARK"
+    with override(language):
+        url = reverse("feedback_staff:item", kwargs={"reference": marker})
+    before, after = url.split(marker)
+    return before, after
 
 
 @admin.register(Submission)
@@ -134,11 +152,19 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
+    def get_list_display(self, request):
+        # An officer's list holds one ministry's items only: the same name on every row.
+        scope = feedback_scope(request.user)
+        if scope is not None and scope.ministry_id is not None:
+            return [name for name in self.list_display if name != "ministry"]
+        return self.list_display
+
     @admin.display(description=_("staff page"))
     def workflow_link(self, obj: Submission) -> str:
         # Actions (route, answer, ...) live on the staff pages, never in this read-only admin.
-        url = reverse("feedback_staff:item", kwargs={"reference": obj.reference})
-        return format_html('<a href="{}">{}</a>', url, _("Open"))
+        # One reverse() per language, not per row: the reference is the only thing that varies.
+        before, after = _staff_item_url_around_reference(get_language())
+        return format_html('<a href="{}{}{}">{}</a>', before, obj.reference, after, _("Open"))
 
     def get_search_results(self, request, queryset, search_term):
         # The same Arabic-aware search as the staff pages (feedback.filters).

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Citizen feedback")
+
+    def ready(self) -> None:
+        # The statistics' rebuild when public holidays change, and the page caches'
+        # invalidation when what the cached forms show changes.
+        from feedback import dailystats, signals  # noqa: F401

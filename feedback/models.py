@@ -1,3 +1,5 @@
+import contextlib
+import os
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -6,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +43,17 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Feedback attachments have no public URL; use the attachment view.")
+
+    def _save(self, name, content):
+        # FileSystemStorage keeps what it managed to write when writing fails (a full disk
+        # leaves a truncated file): remove it, so no file is left without its row. The
+        # name is random (attachment_path), so it can only be the file just started.
+        try:
+            return super()._save(name, content)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(self.path(name))
+            raise
 
 
 private_storage = PrivateStorage()
@@ -144,12 +158,15 @@ class SubmissionQuerySet(models.QuerySet):
         Finished: answered, closed, rejected or merged, i.e. nothing more is expected
         from the citizen or the ministry. The clock starts at the last event that
         finished the item (an answer, a close, a rating, a rejection, a merge), read
-        from the audit trail; ``updated_at`` would restart at every note.
+        from the audit trail; ``updated_at`` would restart at every note. An item erased
+        already that holds personal data again is due at once, whatever its state.
         """
         cutoff = (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        refilled = Submission.refilled_after_erasure_q()
         return (
             self.filter(
-                status__in=Submission.FINISHED_STATUSES, personal_data_erased_at__isnull=True
+                Q(status__in=Submission.FINISHED_STATUSES, personal_data_erased_at__isnull=True)
+                | refilled
             )
             .annotate(
                 finished_at=models.Max(
@@ -157,7 +174,7 @@ class SubmissionQuerySet(models.QuerySet):
                     filter=Q(events__kind__in=SubmissionEvent.FINISHING_KINDS),
                 )
             )
-            .filter(finished_at__lt=cutoff)
+            .filter(Q(finished_at__lt=cutoff) | Q(personal_data_erased_at__isnull=False))
         )
 
     def countable_by(self, user) -> "SubmissionQuerySet":
@@ -184,6 +201,8 @@ class Submission(models.Model):
         DUPLICATE = "duplicate", _("Merged with another request")
 
     Kind = Kind
+    # What erasing removes (``feedback.workflow._erase_personal_data``), with the files.
+    PERSONAL_FIELDS = ("name", "email", "phone", "rating_comment")
     # Items still waiting for an answer: the tracking page shows their expected date.
     OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_PROGRESS)
     # Nothing more is expected: the retention period of personal data runs (privacy.py).
@@ -273,6 +292,20 @@ class Submission(models.Model):
             models.Index(
                 fields=["ministry", "-created_at", "-id"], name="submission_ministry_created"
             ),
+            # The dashboard's overdue list (current state, read live): open items by due
+            # date, oldest first (WHERE status IN open AND due_at < today ORDER BY due_at,
+            # id LIMIT 25): read in order, it stops after 25 rows whatever the volume.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=["submitted", "routed", "in_progress"]),
+                name="submission_open_due",
+            ),
+            # The dashboard's overdue counts per ministry: an index-only scan of open items.
+            models.Index(
+                fields=["ministry", "due_at"],
+                condition=Q(status__in=["submitted", "routed", "in_progress"]),
+                name="submission_open_ministry_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -311,16 +344,54 @@ class Submission(models.Model):
         return self.erasure_requested_at is not None and self.personal_data_erased_at is None
 
     @property
+    def has_personal_data(self) -> bool:
+        """Whether an erasure has anything to do: never erased yet (the attachments count
+        too), or a personal field holds something again (``refilled_after_erasure_q``)."""
+        return self.personal_data_erased_at is None or any(
+            getattr(self, name) for name in self.PERSONAL_FIELDS
+        )
+
+    @staticmethod
+    def refilled_after_erasure_q() -> Q:
+        """Erased, yet a personal field is not empty: the same rule as
+        ``has_personal_data``, as a condition (the retention purge takes these at once)."""
+        refilled = Q()
+        for name in Submission.PERSONAL_FIELDS:
+            refilled |= ~Q(**{name: ""})
+        return Q(personal_data_erased_at__isnull=False) & refilled
+
+    @property
     def can_be_rated(self) -> bool:
         return self.rating is None and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
 
     def build_search_text(self) -> str:
         return normalize_search_text(f"{self.reference} {self.subject} {self.body}")
 
+    @staticmethod
+    def answer_in(events: list["SubmissionEvent"]) -> "SubmissionEvent | None":
+        """The answer the tracking page shows first: the latest public event that ends the
+        handling with words for the citizen (an answer, or why it was not accepted or was
+        merged)."""
+        final = SubmissionEvent.ANSWER_KINDS
+        answers = [event for event in events if event.kind in final and event.public_message]
+        return answers[-1] if answers else None
+
     @property
     def public_events(self):
         """What the citizen may see on the tracking page (never internal notes or actors)."""
         return self.events.filter(is_public=True).order_by("created_at", "pk")
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def shown_to_citizen(self, reference: str | None) -> "AttachmentQuerySet":
+        """The files the holder of ``reference``'s private link (or of the reference and
+        its e-mail address) may see: their own, and only while the personal data is not
+        erased (an erasure deletes the files; this keeps the rule when a row outlives it)."""
+        if not reference:
+            return self.none()
+        return self.filter(
+            submission__reference=reference, submission__personal_data_erased_at__isnull=True
+        )
 
 
 class Attachment(models.Model):
@@ -335,11 +406,23 @@ class Attachment(models.Model):
     file = models.FileField(
         _("file"), upload_to=attachment_path, storage=private_storage, max_length=200
     )
+    # A small JPEG of an image, made once when it is stored (feedback.thumbnails) for the
+    # citizen's tracking page; none for a PDF or a file stored before previews were.
+    preview = models.FileField(
+        _("preview"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+        null=True,
+    )
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content_type = models.CharField(_("content type"), max_length=50)
     original_name = models.CharField(_("original name"), max_length=100)
     created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -348,6 +431,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def format_label(self) -> str:
+        """The tile's label of a file shown without a preview: "PDF", "JPEG", "PNG"..."""
+        return self.content_type.rpartition("/")[2].upper()
+
+    @property
+    def stored_paths(self) -> list[str]:
+        """Every file on disk for this attachment: what a deletion must remove."""
+        return [name for name in (self.file.name, self.preview.name) if name]
 
 
 class SubmissionEventQuerySet(models.QuerySet):
@@ -386,6 +483,8 @@ class SubmissionEvent(models.Model):
 
     # Events that finish an item: the retention period of personal data counts from them.
     FINISHING_KINDS = (Kind.ANSWERED, Kind.CLOSED, Kind.RATED, Kind.REJECTED, Kind.MERGED)
+    # Events whose public message is the answer to the citizen (the tracking page's first).
+    ANSWER_KINDS = (Kind.ANSWERED, Kind.REJECTED, Kind.MERGED)
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("submission")
@@ -495,3 +594,155 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Statistics: per-day aggregates (feedback.dailystats writes them, feedback.stats reads)
+
+# Bins of the response-time histograms. The same number of bins for both units, so one
+# set of columns serves every kind: a row's kind decides its unit (feedback.dailystats).
+# The lower edges, in working days and in working hours; the last bin has no upper edge.
+RESPONSE_BIN_EDGES = {
+    # 0.25 working day up to 5 days, 0.5 up to 10, 1 up to 30, 5 up to 60, then 60 or more.
+    "day": (
+        [i / 4 for i in range(20)]
+        + [5 + i / 2 for i in range(10)]
+        + [10 + i for i in range(20)]
+        + [30 + 5 * i for i in range(6)]
+        + [60]
+    ),
+    # 0.25 working hour up to 8 hours, 1 up to 24, 6 up to 60, 30 up to 120, then 120 or more.
+    "hour": (
+        [i / 4 for i in range(32)]
+        + [8 + i for i in range(16)]
+        + [24 + 6 * i for i in range(6)]
+        + [60, 90]
+        + [120]
+    ),
+}
+RESPONSE_BINS = 57
+RESPONSE_MEASURES = ("first_response", "answer")
+
+
+def bin_field(measure: str, index: int) -> str:
+    return f"{measure}_{index:02d}"
+
+
+class StatQuerySet(models.QuerySet):
+    def within(self, scope: "roles.FeedbackScope | None") -> "StatQuerySet":
+        """Rows of a scope: None is the public's (every ministry, counts carry no personal
+        data), otherwise a staff scope from ``roles.feedback_scope``."""
+        if scope is None or scope.ministry_id is None:
+            return self
+        return self.filter(ministry_id=scope.ministry_id)
+
+    def countable_by(self, user) -> "StatQuerySet":
+        """The aggregate rows a user's statistics read: the same scope as
+        ``Submission.objects.countable_by`` (an officer: their own ministry's rows)."""
+        scope = roles.feedback_scope(user)
+        return self.none() if scope is None else self.within(scope)
+
+
+class StatCounts(models.Model):
+    """The numbers of a statistics row (``DailyStat``, ``MonthlyStat``).
+
+    A cohort row: every number describes the items *received* in the row's period (local
+    dates) as they are now, so each item counts in exactly one row of each table (its day
+    or month of receipt, its current ministry, topic and kind) and moves to another row
+    only when it changes ministry. ``feedback.workflow`` keeps the rows in step in the
+    same transaction as each change; ``rebuild_stats`` recomputes them from the
+    submissions and their audit rows. The definitions are in docs/decisions.md
+    ("Statistics from daily aggregates").
+    """
+
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ministry"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    received = models.IntegerField(_("received"), default=0, db_default=0)
+    # Items of this row now in each status (their sum is ``received``).
+    status_submitted = models.IntegerField(default=0, db_default=0)
+    status_routed = models.IntegerField(default=0, db_default=0)
+    status_in_progress = models.IntegerField(default=0, db_default=0)
+    status_answered = models.IntegerField(default=0, db_default=0)
+    status_closed = models.IntegerField(default=0, db_default=0)
+    status_rejected = models.IntegerField(default=0, db_default=0)
+    status_duplicate = models.IntegerField(default=0, db_default=0)
+    # Items with a first response (acknowledged, answered or rejected) and with an answer:
+    # the totals of the two histograms.
+    first_responses = models.IntegerField(default=0, db_default=0)
+    answers = models.IntegerField(default=0, db_default=0)
+    # Events of the items of this row, counted however often they happened.
+    reroutes = models.IntegerField(default=0, db_default=0)
+    send_backs = models.IntegerField(default=0, db_default=0)
+    reopenings = models.IntegerField(default=0, db_default=0)
+    ratings = models.IntegerField(default=0, db_default=0)
+    rating_sum = models.IntegerField(default=0, db_default=0)
+
+    objects = StatQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.ministry_id} {self.topic_id} {self.kind}"
+
+
+for _measure in RESPONSE_MEASURES:
+    for _index in range(RESPONSE_BINS):
+        # Items whose time (received -> first response or answer) falls in this bin.
+        StatCounts.add_to_class(
+            bin_field(_measure, _index), models.IntegerField(default=0, db_default=0)
+        )
+
+
+class DailyStat(StatCounts):
+    """The statistics of the items received on one day (see ``StatCounts``)."""
+
+    day = models.DateField(_("day of receipt"))
+
+    class Meta:
+        verbose_name = _("daily statistics")
+        verbose_name_plural = _("daily statistics")
+        constraints = [
+            # The upsert's conflict target (feedback.dailystats): one row per key, "not
+            # routed" (NULL) included, which a plain unique constraint would not catch.
+            models.UniqueConstraint(
+                "day", Coalesce("ministry", models.Value(0)), "topic", "kind", name="dailystat_key"
+            ),
+        ]
+        indexes = [
+            # An officer's statistics: one ministry's rows over a range of days.
+            models.Index(fields=["ministry", "day"], name="dailystat_ministry_day"),
+        ]
+
+
+class MonthlyStat(StatCounts):
+    """The same numbers per month of receipt (``day`` is the month's first day): the sums
+    of its ``DailyStat`` rows, kept in the same statements, so a statistic over months or
+    all time reads a few thousand rows instead of one per day."""
+
+    day = models.DateField(_("month of receipt"))
+
+    class Meta:
+        verbose_name = _("monthly statistics")
+        verbose_name_plural = _("monthly statistics")
+        constraints = [
+            models.UniqueConstraint(
+                "day",
+                Coalesce("ministry", models.Value(0)),
+                "topic",
+                "kind",
+                name="monthlystat_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ministry", "day"], name="monthlystat_ministry_day"),
+        ]

@@ -1,46 +1,238 @@
-"""Numbers of the staff dashboard, computed in the database with a fixed number of queries.
+"""Reading the statistics: counts and medians from ``DailyStat``, never from the items.
 
-Everything starts from ``Submission.objects.countable_by(user)``: the caller passes that
-queryset in, so the scope (all ministries, or one) is decided in one place. No personal
-data leaves this module: references, topics, ministries, dates and counts only.
+The one API for every page that shows feedback statistics (the staff dashboard, the
+public statistics): ``figures(rows, first_day, last_day, by=...)`` sums the aggregate rows
+of a scope (``DailyStat.objects.countable_by(user)`` for staff, ``DailyStat.objects.all()``
+for the public) over days of receipt, and its ``Figures.median(measure)`` reads the
+histograms, so two pages asking for the same scope and days show the same numbers.
+``build`` adds what is current state and not an aggregate: the overdue counts and the
+list of the oldest overdue items, read live through the ``submission_status_due`` index.
 
-Queries, whatever the number of rows: status x kind counts (1), per-ministry counts and
-ratings (1), ministry names (1), the overdue list (1, bounded), weekly volumes (1) and one
-per median (4: first response and answer, per ministry and overall). Medians use window
-functions (ROW_NUMBER and COUNT over the ministry), which SQLite and PostgreSQL both run:
-the database returns at most the two middle rows per ministry, so memory stays bounded
-and one code path serves both databases.
+Definitions (docs/decisions.md, "Statistics from daily aggregates"): a row holds the items
+received on its day, as they are now; medians are in working days (weekends and public
+holidays left out), exact to the width of the histogram's bin that holds them (0.25
+working day under 5 days, see ``feedback.models.RESPONSE_BIN_EDGES``).
+
+Queries for the dashboard, whatever the number of rows: the sums per ministry and kind
+(1), ministry names (1), overdue counts per ministry (1), the overdue list (1, bounded)
+and the weekly volumes (1).
 """
 
 import datetime
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import (
-    Avg,
-    Count,
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    Q,
-)
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 
-from feedback.models import Submission, SubmissionEvent, overdue_q
+from feedback.dailystats import unit_of
+from feedback.models import (
+    RESPONSE_BIN_EDGES,
+    RESPONSE_BINS,
+    RESPONSE_MEASURES,
+    DailyStat,
+    MonthlyStat,
+    Submission,
+    bin_field,
+    overdue_q,
+)
 from portal import roles
 from portal.models import Ministry
 
+logger = logging.getLogger(__name__)
+
 WEEKS = 12
 OVERDUE_LIST_LIMIT = 25
-# Staff events that count as the ministry's (or moderators') first response.
-FIRST_RESPONSE_KINDS = ("acknowledged", "answered", "rejected")
-ANSWER_KINDS = ("answered",)
 ONE_DAY = datetime.timedelta(days=1)
 # Part of the cache key: bump when the cached dataclasses change shape.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+STATUS_FIELDS = {status: f"status_{status}" for status in Submission.Status.values}
+COUNT_FIELDS = (
+    "received",
+    *STATUS_FIELDS.values(),
+    "first_responses",
+    "answers",
+    "reroutes",
+    "send_backs",
+    "reopenings",
+    "ratings",
+    "rating_sum",
+)
+BIN_FIELDS = {
+    measure: [bin_field(measure, index) for index in range(RESPONSE_BINS)]
+    for measure in RESPONSE_MEASURES
+}
+
+
+def median_of_histogram(counts: list[int], unit: str) -> float | None:
+    """The median of the times counted in ``counts`` (bins of ``RESPONSE_BIN_EDGES[unit]``).
+
+    As for exact values, the middle item (odd count) or the mean of the two middle items
+    (even count); each item's value is estimated by spreading the items of its bin evenly
+    over it (one item: the middle of the bin). So the result is within half a bin width of
+    the exact median. In the open last bin ("60 working days or more"), its lower edge.
+    """
+    total = sum(counts)
+    if total <= 0:
+        return None
+    edges = RESPONSE_BIN_EDGES[unit]
+    middle = sorted({(total + 1) // 2, (total + 2) // 2})  # 1-based ranks
+    values = [_value_at_rank(counts, edges, rank) for rank in middle]
+    return sum(values) / len(values)
+
+
+def _value_at_rank(counts: list[int], edges: list[float], rank: int) -> float:
+    below = 0
+    for index, count in enumerate(counts):
+        if count > 0 and below + count >= rank:
+            if index + 1 == len(edges):
+                return float(edges[index])
+            width = edges[index + 1] - edges[index]
+            return edges[index] + (rank - below - 0.5) / count * width
+        below += count
+    return float(edges[-1])  # pragma: no cover - ranks never exceed the total
+
+
+@dataclass
+class Figures:
+    """Sums over a set of aggregate rows. Histograms are per (measure, unit): times in
+    working days and in working hours are never mixed."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    histograms: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int:
+        # figures.received, figures.ratings, ... (0 for an empty scope)
+        if name in COUNT_FIELDS:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
+
+    def add(self, kind: str, row: dict) -> None:
+        for name in COUNT_FIELDS:
+            self.counts[name] = self.counts.get(name, 0) + (row[name] or 0)
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + (row["received"] or 0)
+        unit = unit_of(kind)
+        for measure, names in BIN_FIELDS.items():
+            histogram = self.histograms.setdefault((measure, unit), [0] * RESPONSE_BINS)
+            for index, name in enumerate(names):
+                histogram[index] += row[name] or 0
+
+    def merge(self, other: "Figures") -> None:
+        for name, value in other.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + value
+        for kind, value in other.by_kind.items():
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + value
+        for key, histogram in other.histograms.items():
+            mine = self.histograms.setdefault(key, [0] * RESPONSE_BINS)
+            for index, value in enumerate(histogram):
+                mine[index] += value
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        return {status: self.counts.get(name, 0) for status, name in STATUS_FIELDS.items()}
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_status[status] for status in Submission.OPEN_STATUSES)
+
+    @property
+    def average_rating(self) -> float | None:
+        return self.rating_sum / self.ratings if self.ratings else None
+
+    def median(self, measure: str, unit: str = "day") -> float | None:
+        """Median time from receipt to the first response (``first_response``) or to the
+        answer (``answer``), in working days (``unit="day"``) or working hours."""
+        histogram = self.histograms.get((measure, unit))
+        return median_of_histogram(histogram, unit) if histogram else None
+
+
+def figures(
+    scope: roles.FeedbackScope | None,
+    first_day: datetime.date | None = None,
+    last_day: datetime.date | None = None,
+    *,
+    by: str | None = "ministry_id",
+) -> dict:
+    """Figures of the items received from ``first_day`` to ``last_day`` (inclusive; None:
+    no bound) in ``scope`` (``roles.feedback_scope(user)``, or None for the public's
+    statistics: every ministry), per value of ``by`` (``ministry_id``, ``topic_id``,
+    ``kind``, or None for one total under the key None).
+
+    Whole months are read from ``MonthlyStat``, the days of partial months at either end
+    from ``DailyStat``: one query for all time, two for a range that is not whole months.
+    """
+    months, days = _split_by_months(first_day, last_day)
+    result: dict = {}
+    if months is not None:
+        rows = MonthlyStat.objects.within(scope)
+        if months[0] is not None:
+            rows = rows.filter(day__gte=months[0])
+        if months[1] is not None:
+            rows = rows.filter(day__lte=months[1])
+        _sum_into(result, rows, by)
+    if days:
+        condition = Q()
+        for low, high in days:
+            part = Q()
+            if low is not None:
+                part &= Q(day__gte=low)
+            if high is not None:
+                part &= Q(day__lte=high)
+            condition |= part
+        _sum_into(result, DailyStat.objects.within(scope).filter(condition), by)
+    return result
+
+
+def _split_by_months(first_day, last_day):
+    """(first and last month wholly inside the range, or None) and the day ranges left."""
+    month_low = None
+    if first_day is not None:
+        month_low = first_day if first_day.day == 1 else _next_month(first_day)
+    month_high = None
+    if last_day is not None:
+        # The last month that ends on or before last_day.
+        month_high = (
+            _month_of(last_day)
+            if _next_month(last_day) - ONE_DAY == last_day
+            else _previous_month(last_day)
+        )
+    if month_low is not None and month_high is not None and month_low > month_high:
+        return None, [(first_day, last_day)]
+    days = []
+    if first_day is not None and first_day < month_low:
+        days.append((first_day, month_low - ONE_DAY))
+    if last_day is not None and last_day >= _next_month(month_high):
+        days.append((_next_month(month_high), last_day))
+    return (month_low, month_high), days
+
+
+def _month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) - ONE_DAY).replace(day=1)
+
+
+def _sum_into(result: dict, rows, by: str | None) -> None:
+    groups = ["kind"] if by in (None, "kind") else [by, "kind"]
+    sums = {name: Sum(name) for name in COUNT_FIELDS}
+    for names in BIN_FIELDS.values():
+        sums.update({name: Sum(name) for name in names})
+    for row in rows.order_by().values(*groups).annotate(**sums):
+        key = None if by is None else row[by]
+        result.setdefault(key, Figures()).add(row["kind"], row)
+
+
+def summary(scope: roles.FeedbackScope | None, first_day=None, last_day=None) -> Figures:
+    """Everything in ``scope`` in one ``Figures`` (empty when there is nothing)."""
+    return figures(scope, first_day, last_day, by=None).get(None, Figures())
 
 
 @dataclass
@@ -50,8 +242,8 @@ class MinistryRow:
     total: int = 0
     open: int = 0
     overdue: int = 0
-    median_first_response: datetime.timedelta | None = None
-    median_answer: datetime.timedelta | None = None
+    median_first_response: float | None = None  # working days
+    median_answer: float | None = None  # working days
     average_rating: float | None = None
     ratings: int = 0
 
@@ -83,8 +275,8 @@ class Dashboard:
     weeks: list[WeekRow]
     average_rating: float | None
     ratings: int
-    first_response_all: datetime.timedelta | None = None
-    answer_all: datetime.timedelta | None = None
+    first_response_all: float | None = None  # working days
+    answer_all: float | None = None  # working days
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -92,149 +284,60 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() + 1) % 7)
 
 
-# Seconds between two timestamps, per database (the rest of the SQL is standard).
-_ELAPSED_SECONDS = {
-    "postgresql": "EXTRACT(EPOCH FROM (f.event_at - s.created_at))",
-    "sqlite": "(julianday(f.event_at) - julianday(s.created_at)) * 86400.0",
-}
-
-
-def _middle_rows(queryset, kinds, partition: bool) -> list[tuple[int | None, float]]:
-    """(ministry_id, seconds) of the middle item(s) of each ministry, or of everything.
-
-    One statement: the scope (the caller's queryset, so ``countable_by`` still decides),
-    the first event of ``kinds`` of each item by a grouped join (not a subquery per item),
-    then ``ROW_NUMBER`` and ``COUNT`` over the ministry mark the middle: positions from
-    (n + 1) / 2 to (n + 2) / 2 in integer division, one row when n is odd, two when even.
-    Written in SQL because Django puts window functions of an aggregated query into its
-    GROUP BY, which PostgreSQL refuses.
-    """
-    vendor = connections[queryset.db].vendor
-    elapsed = _ELAPSED_SECONDS.get(vendor)
-    if elapsed is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"No elapsed-time expression for {vendor}")
-    try:
-        scope_sql, scope_params = (
-            queryset.order_by().values("pk", "ministry_id", "created_at").query.sql_with_params()
-        )
-    except EmptyResultSet:  # an empty scope (``.none()``): nothing to rank
-        return []
-    event_table = connections[queryset.db].ops.quote_name(SubmissionEvent._meta.db_table)
-    over = "PARTITION BY s.ministry_id" if partition else ""
-    placeholders = ", ".join(["%s"] * len(kinds))
-    sql = f"""
-        WITH scope (id, ministry_id, created_at) AS ({scope_sql}),
-        first_event AS (
-            SELECT e.submission_id, MIN(e.created_at) AS event_at
-            FROM {event_table} e JOIN scope s ON s.id = e.submission_id
-            WHERE e.kind IN ({placeholders})
-            GROUP BY e.submission_id
-        ),
-        ranked AS (
-            SELECT s.ministry_id, {elapsed} AS seconds,
-                ROW_NUMBER() OVER ({over} ORDER BY {elapsed}) AS ordinal,
-                COUNT(*) OVER ({over}) AS row_total
-            FROM first_event f JOIN scope s ON s.id = f.submission_id
-        )
-        SELECT ministry_id, seconds FROM ranked
-        WHERE ordinal >= (row_total + 1) / 2 AND ordinal <= (row_total + 2) / 2
-    """  # noqa: S608 - only our own SQL and table names are formatted in; values are params
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, [*scope_params, *kinds])
-        return [(ministry_id, float(seconds)) for ministry_id, seconds in cursor.fetchall()]
-
-
-def _mean(seconds: list[float]) -> datetime.timedelta:
-    # Whole seconds: the database's float arithmetic must not show as microseconds.
-    return datetime.timedelta(seconds=round(sum(seconds) / len(seconds)))
-
-
-def medians_by_ministry(queryset, kinds) -> dict[int | None, datetime.timedelta]:
-    """Median of (first event of ``kinds``) - received, per ministry; items without such
-    an event are left out. The database returns the one or two middle rows of each."""
-    middles: dict[int | None, list[float]] = {}
-    for ministry_id, elapsed in _middle_rows(queryset, kinds, partition=True):
-        middles.setdefault(ministry_id, []).append(elapsed)
-    return {key: _mean(values) for key, values in middles.items()}
-
-
-def median_overall(queryset, kinds) -> datetime.timedelta | None:
-    """The same median over the whole scope (one query, at most two rows back)."""
-    values = [elapsed for _, elapsed in _middle_rows(queryset, kinds, partition=False)]
-    return _mean(values) if values else None
-
-
-def weekly_counts(queryset, today: datetime.date, weeks: int = WEEKS) -> list[WeekRow]:
-    """Submissions per week (Sunday to Saturday, local time) for the last ``weeks`` weeks,
-    oldest first, with empty weeks as zero."""
-    this_week = week_start(today)
-    first = this_week - datetime.timedelta(weeks=weeks - 1)
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    # TruncWeek starts weeks on Monday: shift by a day so they start on Sunday.
-    shifted = ExpressionWrapper(F("created_at") + ONE_DAY, output_field=DateTimeField())
-    rows = (
-        queryset.filter(created_at__gte=start)
-        .annotate(week=TruncWeek(shifted))
-        .order_by()
-        .values("week")
-        .annotate(n=Count("pk"))
-    )
+def weekly_counts(
+    scope: roles.FeedbackScope | None, today: datetime.date, weeks: int = WEEKS
+) -> list[WeekRow]:
+    """Items received per week (Sunday to Saturday, local days) for the last ``weeks``
+    weeks, oldest first, with empty weeks as zero. One query over at most 7 x ``weeks``
+    days."""
+    first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
     counts: dict[datetime.date, int] = {}
-    for row in rows:
-        week = row["week"]
-        day = timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
-        counts[day - ONE_DAY] = counts.get(day - ONE_DAY, 0) + row["n"]
+    daily = (
+        DailyStat.objects.within(scope)
+        .filter(day__gte=first)
+        .order_by()
+        .values("day")
+        .annotate(n=Sum("received"))
+    )
+    for row in daily:
+        start = week_start(row["day"])
+        counts[start] = counts.get(start, 0) + (row["n"] or 0)
     return [
-        WeekRow(
-            start=first + datetime.timedelta(weeks=i),
-            count=counts.get(first + datetime.timedelta(weeks=i), 0),
-        )
-        for i in range(weeks)
+        WeekRow(start=start, count=counts.get(start, 0))
+        for start in (first + datetime.timedelta(weeks=i) for i in range(weeks))
     ]
 
 
-def build(queryset, today: datetime.date | None = None) -> Dashboard:
-    """All the dashboard's numbers for the rows of ``queryset`` (already scoped)."""
+def build(
+    scope: roles.FeedbackScope | None, items, today: datetime.date | None = None
+) -> Dashboard:
+    """The dashboard: aggregates of ``scope``, current state (overdue) from ``items``
+    (``Submission.objects.countable_by(user)``, the same scope)."""
     today = today or timezone.localdate()
-    queryset = queryset.order_by()
+    per_ministry = figures(scope)
     overdue = overdue_q(today)
-    open_statuses = Submission.OPEN_STATUSES
-
-    status_names = dict(Submission.Status.choices)
-    kind_names = dict(Submission.Kind.choices)
-    by_status_counts = dict.fromkeys(status_names, 0)
-    by_kind_counts = dict.fromkeys(kind_names, 0)
-    for row in queryset.values("status", "kind").annotate(n=Count("pk")):
-        by_status_counts[row["status"]] = by_status_counts.get(row["status"], 0) + row["n"]
-        by_kind_counts[row["kind"]] = by_kind_counts.get(row["kind"], 0) + row["n"]
-
-    per_ministry = {
-        "total": Count("pk"),
-        "open": Count("pk", filter=Q(status__in=open_statuses)),
-        "overdue": Count("pk", filter=overdue),
+    overdue_counts = {
+        row["ministry_id"]: row["n"]
+        for row in items.filter(overdue).order_by().values("ministry_id").annotate(n=Count("*"))
     }
-    per_ministry["average_rating"] = Avg("rating")
-    per_ministry["ratings"] = Count("rating")
-    ministry_rows = list(queryset.values("ministry_id").annotate(**per_ministry))
-    ids = [row["ministry_id"] for row in ministry_rows if row["ministry_id"]]
-    names = {m.pk: m.name for m in Ministry.objects.filter(pk__in=ids)}
-    first_response = medians_by_ministry(queryset, FIRST_RESPONSE_KINDS)
-    answer = medians_by_ministry(queryset, ANSWER_KINDS)
-
+    keys = set(per_ministry) | set(overdue_counts)
+    names = {m.pk: m.name for m in Ministry.objects.filter(pk__in=[k for k in keys if k])}
     ministries = []
-    for row in ministry_rows:
-        key = row["ministry_id"]
+    everything = Figures()
+    for key in keys:
+        figure = per_ministry.get(key, Figures())
+        everything.merge(figure)
         ministries.append(
             MinistryRow(
                 ministry_id=key,
                 name=names.get(key, ""),
-                total=row["total"],
-                open=row["open"],
-                overdue=row["overdue"],
-                median_first_response=first_response.get(key),
-                median_answer=answer.get(key),
-                average_rating=row.get("average_rating"),
-                ratings=row.get("ratings", 0),
+                total=figure.received,
+                open=figure.open,
+                overdue=overdue_counts.get(key, 0),
+                median_first_response=figure.median("first_response"),
+                median_answer=figure.median("answer"),
+                average_rating=figure.average_rating,
+                ratings=figure.ratings,
             )
         )
     # Ministries by name; items not routed yet last.
@@ -248,47 +351,57 @@ def build(queryset, today: datetime.date | None = None) -> Dashboard:
             ministry=item.ministry.name if item.ministry else "",
             due_at=item.due_at,
         )
-        for item in queryset.filter(overdue)
+        for item in items.filter(overdue)
         .select_related("topic", "ministry")
         .only("pk", "reference", "due_at", "topic", "ministry")
         .order_by("due_at", "pk")[:OVERDUE_LIST_LIMIT]
     ]
-
-    rated = [m for m in ministries if m.ratings]
-    ratings = sum(m.ratings for m in rated)
-    average = sum(m.average_rating * m.ratings for m in rated) / ratings if ratings else None
-
+    status_names = dict(Submission.Status.choices)
+    kind_names = dict(Submission.Kind.choices)
     return Dashboard(
-        total=sum(m.total for m in ministries),
-        open=sum(m.open for m in ministries),
-        overdue=sum(m.overdue for m in ministries),
-        by_status=[(v, str(status_names[v]), n) for v, n in by_status_counts.items()],
-        by_kind=[(v, str(kind_names[v]), n) for v, n in by_kind_counts.items()],
+        total=everything.received,
+        open=everything.open,
+        overdue=sum(overdue_counts.values()),
+        by_status=[(v, str(status_names[v]), n) for v, n in everything.by_status.items()],
+        by_kind=[(v, str(label), everything.by_kind.get(v, 0)) for v, label in kind_names.items()],
         ministries=ministries,
         overdue_items=overdue_items,
-        weeks=weekly_counts(queryset, today),
-        average_rating=average,
-        ratings=ratings,
-        first_response_all=median_overall(queryset, FIRST_RESPONSE_KINDS),
-        answer_all=median_overall(queryset, ANSWER_KINDS),
+        weeks=weekly_counts(scope, today),
+        average_rating=everything.average_rating,
+        ratings=everything.ratings,
+        first_response_all=everything.median("first_response"),
+        answer_all=everything.median("answer"),
     )
 
 
-def cached_dashboard(user, seconds: int) -> Dashboard | None:
-    """The dashboard of the user's scope, shared for ``seconds`` by everyone of that scope.
+def dashboard_for(user) -> Dashboard:
+    scope = roles.feedback_scope(user)
+    if scope is None:
+        # None is the public's scope in ``figures``: never hand it to someone without one.
+        raise PermissionError("This user has no feedback statistics.")
+    return build(scope, Submission.objects.countable_by(user))
 
-    The key holds the scope and the language (ministry and topic names are translated),
-    so an officer of one ministry can never be served another ministry's numbers.
+
+def cached_dashboard(user, seconds: int) -> Dashboard | None:
+    """The dashboard of the user's scope; with ``seconds`` > 0 shared for that long by
+    everyone of the scope (the key holds the scope and the language, since ministry and
+    topic names are translated, so an officer is never served another ministry's numbers).
     """
     scope = roles.feedback_scope(user)
     if scope is None:
-        return None
-    queryset = Submission.objects.countable_by(user)
+        return None  # no statistics at all (the staff gate answered 404 already)
     if seconds <= 0:
-        return build(queryset)
+        return dashboard_for(user)
     key = f"feedback_staff:dashboard:v{CACHE_VERSION}:{scope.key}:{translation.get_language()}:{timezone.localdate()}"
-    data = cache.get(key)
+    try:
+        data = cache.get(key)
+    except Exception:  # the cache is optional: without Redis every visit computes
+        logger.warning("cache unavailable; dashboard computed without it", exc_info=True)
+        return dashboard_for(user)
     if data is None:
-        data = build(queryset)
-        cache.set(key, data, seconds)
+        data = dashboard_for(user)
+        try:
+            cache.set(key, data, seconds)
+        except Exception:
+            logger.warning("cache unavailable; dashboard not cached", exc_info=True)
     return data

@@ -1,15 +1,16 @@
 """Checking and cleaning attachments before anything is stored.
 
 The type is decided from the content, never from the name or the browser's content type:
-images are decoded with Pillow under a pixel bound and re-encoded (which drops EXIF, GPS
-included); PDFs must look like PDFs from their first to their last bytes and carry no
-active content. Everything else gets a translated ``ValidationError``.
+images are decoded with Pillow within bounds on the work (pixels a side, an image and a
+request, see ``portal.images``) and re-encoded (which drops EXIF, GPS included); PDFs are parsed by qpdf in a bounded child process (``feedback.pdfcheck``) and must
+carry no active content. Everything else gets a translated ``ValidationError``.
 """
 
 import hashlib
 import io
 import re
-import warnings
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
+
+from feedback import pdfcheck
+from portal.formatting import local_number
+from portal.images import ImageBounds, ImageTooLarge, PixelBudget, cost, open_bounded
 
 # Decoded format -> (extension, content type, save options)
 IMAGE_FORMATS = {
@@ -27,8 +32,6 @@ IMAGE_FORMATS = {
     "PNG": ("png", "image/png", {"optimize": True}),
     "WEBP": ("webp", "image/webp", {"quality": 85}),
 }
-# PDF names that run code or carry other files: a citizen's scan has no need of them.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|RichMedia)\b")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,43 @@ class CleanFile:
         return len(self.content)
 
 
-def clean_upload(upload: UploadedFile) -> CleanFile:
+def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
+    """The stored form of the files of one request, or a ValidationError naming each refused
+    file. The request's work is bounded, not only each file's: its images share one budget of
+    decoded pixels (FEEDBACK_MAX_REQUEST_PIXELS), its PDFs one parsing time
+    (FEEDBACK_PDF_CHECK_SECONDS)."""
+    cleaned, refusals = judge_uploads(uploads)
+    if refusals:
+        raise ValidationError(refusals)
+    return cleaned
+
+
+def judge_uploads(
+    uploads: Sequence[UploadedFile], *, pixels_taken: int = 0
+) -> tuple[list[CleanFile], list[ValidationError]]:
+    """Like ``clean_uploads``, but the files that pass are returned beside the refusals, so
+    a form can keep them for the next try (``feedback.kept_uploads``). ``pixels_taken``:
+    pixels of the message's kept images, which count against the same budget."""
+    budget = RequestBudget(
+        pixels=PixelBudget(max(0, settings.FEEDBACK_MAX_REQUEST_PIXELS - pixels_taken)),
+        pdf_deadline=time.monotonic() + settings.FEEDBACK_PDF_CHECK_SECONDS,
+    )
+    cleaned, refusals = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload, budget))
+        except ValidationError as error:
+            refusals.extend(error.error_list)
+    return cleaned, refusals
+
+
+@dataclass
+class RequestBudget:
+    pixels: PixelBudget
+    pdf_deadline: float  # time.monotonic() by which every PDF of the request is judged
+
+
+def clean_upload(upload: UploadedFile, budget: RequestBudget | None = None) -> CleanFile:
     """The stored form of an upload, or a ValidationError that names the file."""
     original = upload.name or ""
     limit = settings.FEEDBACK_MAX_ATTACHMENT_BYTES
@@ -59,10 +98,15 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
         )
     upload.seek(0)
     data = upload.read(limit + 1)
+    if budget is None:
+        budget = RequestBudget(
+            pixels=PixelBudget(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+            pdf_deadline=time.monotonic() + settings.FEEDBACK_PDF_CHECK_SECONDS,
+        )
     if data.startswith(b"%PDF-"):
-        content, extension, content_type = _clean_pdf(data, original)
+        content, extension, content_type = _clean_pdf(data, original, budget.pdf_deadline)
     else:
-        content, extension, content_type = _clean_image(data, original)
+        content, extension, content_type = _clean_image(data, original, budget.pixels)
     return CleanFile(
         content=content,
         name=_clean_name(original, extension),
@@ -71,11 +115,17 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
     )
 
 
-def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
-    # A real PDF starts with a version header and ends with an end-of-file marker.
-    if not re.match(rb"%PDF-\d\.\d", data) or b"%%EOF" not in data[-1024:]:
+def _clean_pdf(data: bytes, original: str, deadline: float) -> tuple[bytes, str, str]:
+    # A PDF starts with a version header; the rest is for the parser to judge.
+    if not re.match(rb"%PDF-\d\.\d", data):
         raise _not_supported(original)
-    if PDF_ACTIVE_CONTENT.search(data):
+    remaining = deadline - time.monotonic()
+    verdict = (
+        pdfcheck.check(data, seconds=remaining, memory_mb=settings.FEEDBACK_PDF_CHECK_MEMORY_MB)
+        if remaining > 0
+        else pdfcheck.DAMAGED  # the PDFs before it used up the request's time
+    )
+    if verdict == pdfcheck.ACTIVE:
         raise ValidationError(
             _(
                 "“%(name)s” contains scripts or embedded files. Print it to a new PDF and try again."
@@ -83,39 +133,44 @@ def _clean_pdf(data: bytes, original: str) -> tuple[bytes, str, str]:
             code="pdf_active",
             params={"name": _display_name(original)},
         )
+    if verdict != pdfcheck.CLEAN:
+        raise ValidationError(
+            _(
+                "“%(name)s” is a damaged, incomplete or password-protected PDF. Save or print "
+                "it to a new PDF and try again."
+            ),
+            code="pdf_damaged",
+            params={"name": _display_name(original)},
+        )
     return data, "pdf", "application/pdf"
 
 
-def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
+def _clean_image(data: bytes, original: str, budget: PixelBudget) -> tuple[bytes, str, str]:
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns below twice its own bound; here any bomb is an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in IMAGE_FORMATS:
-                    raise _not_supported(original)
-                width, height = image.size
-                # Checked before decoding: the header is all a bomb needs to be caught.
-                if width * height > settings.FEEDBACK_MAX_IMAGE_PIXELS:
-                    raise _too_many_pixels(original)
-                image.load()  # verify() accepts truncated files; a full decode does not
-                extension, content_type, options = IMAGE_FORMATS[image.format]
-                cleaned = ImageOps.exif_transpose(image)
-                # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
-                # file unless told otherwise: keep only what drawing the pixels needs.
-                cleaned.info = {
-                    key: value for key, value in cleaned.info.items() if key == "transparency"
-                }
-                if image.format == "JPEG" and cleaned.mode not in ("RGB", "L"):
-                    cleaned = cleaned.convert("RGB")
-                output = io.BytesIO()
-                # No exif=, no pnginfo, no comment: metadata (GPS, camera, text) is dropped.
-                cleaned.save(output, format=image.format, **options)
+        with open_bounded(io.BytesIO(data), _image_bounds(), IMAGE_FORMATS) as image:
+            # image.size is what decoding will produce (a large JPEG already reduced):
+            # counted against the request's budget before any pixel is decoded.
+            if not budget.take(cost(image.size, image.format)):
+                raise _over_request_budget(original)
+            image.load()  # verify() accepts truncated files; a full decode does not
+            extension, content_type, options = IMAGE_FORMATS[image.format]
+            # In place: a copy would hold a second full-size image for the re-encoding.
+            ImageOps.exif_transpose(image, in_place=True)
+            cleaned = image
+            # Pillow carries info (JPEG comments, PNG text, ICC, XMP) into the saved
+            # file unless told otherwise: keep only what drawing the pixels needs.
+            cleaned.info = {
+                key: value for key, value in cleaned.info.items() if key == "transparency"
+            }
+            if image.format == "JPEG" and cleaned.mode not in ("RGB", "L"):
+                cleaned = cleaned.convert("RGB")
+            output = io.BytesIO()
+            # No exif=, no pnginfo, no comment: metadata (GPS, camera, text) is dropped.
+            cleaned.save(output, format=image.format, **options)
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Pillow's own bound, reached while reading the header: the same answer as ours.
-        raise _too_many_pixels(original) from None
+    except ImageTooLarge as error:
+        raise _too_many_pixels(original, error.max_pixels) from None
     except UnidentifiedImageError:
         raise _not_supported(original) from None
     except (OSError, SyntaxError, ValueError, EOFError):
@@ -127,15 +182,44 @@ def _clean_image(data: bytes, original: str) -> tuple[bytes, str, str]:
     return output.getvalue(), extension, content_type
 
 
-def _too_many_pixels(original: str) -> ValidationError:
+def _image_bounds() -> ImageBounds:
+    return ImageBounds(
+        max_side=settings.FEEDBACK_MAX_IMAGE_SIDE, max_pixels=settings.FEEDBACK_MAX_IMAGE_PIXELS
+    )
+
+
+def _too_many_pixels(original: str, max_pixels: int | None) -> ValidationError:
     return ValidationError(
-        _("“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels are accepted."),
+        _(
+            "“%(name)s” is too large an image. Photos up to %(megapixels)s megapixels and "
+            "%(side)s pixels a side are accepted."
+        ),
         code="too_many_pixels",
         params={
             "name": _display_name(original),
-            "megapixels": settings.FEEDBACK_MAX_IMAGE_PIXELS // 1_000_000,
+            "megapixels": _megapixels(max_pixels or settings.FEEDBACK_MAX_IMAGE_PIXELS),
+            "side": local_number(settings.FEEDBACK_MAX_IMAGE_SIDE),
         },
     )
+
+
+def _over_request_budget(original: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” takes the photos of this message over %(megapixels)s megapixels "
+            "together. Send it with a second message, or choose a smaller photo."
+        ),
+        code="too_many_pixels_together",
+        params={
+            "name": _display_name(original),
+            "megapixels": _megapixels(settings.FEEDBACK_MAX_REQUEST_PIXELS),
+        },
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    megapixels = pixels / 1_000_000
+    return local_number(int(megapixels) if megapixels.is_integer() else round(megapixels, 1))
 
 
 def _not_supported(original: str) -> ValidationError:

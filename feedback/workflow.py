@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import calendar, mail
+from feedback import calendar, dailystats, mail, thumbnails
+from feedback.kept_uploads import KeptUploads
 from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
@@ -46,15 +47,20 @@ def submit(
     email: str = "",
     phone: str = "",
     files: Sequence[CleanFile] = (),
+    kept: KeptUploads | None = None,
 ) -> Submission:
     """Store a citizen's submission, its attachments and its first event, all or nothing.
 
-    Files are written inside the transaction; if anything fails the transaction rolls
-    back and the files already written are deleted, so nothing is left half-saved.
+    ``kept`` are files kept from the citizen's earlier tries (they come first, as they
+    were chosen first), then ``files``. Files are written inside the transaction; if
+    anything fails the transaction rolls back and the files already written are deleted,
+    so nothing is left half-saved, and the kept copies stay for the next try. After the
+    commit the kept copies are deleted: they are attachments now.
     """
     now = timezone.now()
     written: list[str] = []
     try:
+        attachments = [*(kept.load() if kept is not None else ()), *files]
         with transaction.atomic():
             submission = Submission(
                 kind=kind,
@@ -74,8 +80,8 @@ def submit(
                 due_at=calendar.due_date(topic.response_days, now),
             )
             _insert_with_unique_reference(submission)
-            for clean in files:
-                written.append(store_attachment(submission, clean).file.name)
+            for clean in attachments:
+                written.extend(store_attachment(submission, clean).stored_paths)
             SubmissionEvent.objects.create(
                 submission=submission,
                 kind=SubmissionEvent.Kind.SUBMITTED,
@@ -83,8 +89,13 @@ def submit(
                 to_status=Submission.Status.SUBMITTED,
                 is_public=True,
             )
+            # Last, so the statistics row (shared by the day's items of this topic and
+            # kind) stays locked for as short a time as possible.
+            dailystats.record_change(None, dailystats.Facts.of(submission))
             if email:
                 transaction.on_commit(partial(mail.send_confirmation.enqueue, submission.pk))
+            if kept is not None:
+                transaction.on_commit(kept.discard)
     except BaseException:
         for path in written:
             private_storage.delete(path)
@@ -94,6 +105,8 @@ def submit(
 
 
 def store_attachment(submission: Submission, clean: CleanFile) -> Attachment:
+    """The file and, for an image, its preview (made here, once, from the bytes in
+    memory), then the row; on a failure the files written are deleted again."""
     attachment = Attachment(
         submission=submission,
         size=clean.size,
@@ -101,11 +114,15 @@ def store_attachment(submission: Submission, clean: CleanFile) -> Attachment:
         content_type=clean.content_type,
         original_name=clean.name,
     )
-    attachment.file.save(clean.name, ContentFile(clean.content), save=False)
+    preview = thumbnails.preview_of(clean)
     try:
+        attachment.file.save(clean.name, ContentFile(clean.content), save=False)
+        if preview is not None:
+            attachment.preview.save("preview.jpg", ContentFile(preview), save=False)
         attachment.save()
     except BaseException:
-        private_storage.delete(attachment.file.name)
+        for path in attachment.stored_paths:
+            private_storage.delete(path)
         raise
     return attachment
 
@@ -149,8 +166,8 @@ STAFF_ROLES = (MODERATOR, OFFICER, STAFF)
 ANY_STATE = tuple(S.values)
 
 
-def _not_erased(item: Submission) -> bool:
-    return item.personal_data_erased_at is None
+def _has_personal_data(item: Submission) -> bool:
+    return item.has_personal_data
 
 
 def _erasure_not_asked(item: Submission) -> bool:
@@ -254,7 +271,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "note", STAFF, ANY_STATE, None, E.NOTE, False, gettext_lazy("Add an internal note")
         ),
-        # Personal data (privacy): in any state, once. See ``erase`` below.
+        # Personal data (privacy): in any state, whenever there is some. See ``erase``.
         Transition(
             "erase",
             MODERATOR,
@@ -263,7 +280,7 @@ TRANSITIONS: dict[str, Transition] = {
             E.ERASED,
             True,
             gettext_lazy("Erase the citizen's personal data now"),
-            when=_not_erased,
+            when=_has_personal_data,
         ),
         # The citizen, from the tracking page: a rating closes an answered item (an item
         # an officer closed can still be rated, once).
@@ -296,7 +313,7 @@ TRANSITIONS: dict[str, Transition] = {
             E.ERASED,
             True,
             gettext_lazy("Erase the personal data at the end of the retention period (automatic)"),
-            when=_not_erased,
+            when=_has_personal_data,
         ),
     ]
 }
@@ -422,6 +439,8 @@ def transition(
         if rule.when is not None and not rule.when(submission):
             raise NotAllowed(_("This action was already done on this request."))
         from_status = submission.status
+        past = dailystats.history(submission.pk)
+        before = dailystats.Facts.of(submission, past)
         changed = apply(submission) if apply else []
         if rule.target is not None:
             submission.status = rule.target
@@ -437,6 +456,11 @@ def transition(
             public_message=public_message.strip(),
             is_public=rule.is_public,
         )
+        # The statistics move with the item, in this transaction (docs/decisions.md).
+        this = (event.kind, event.created_at, from_status, event.to_status)
+        after = dailystats.Facts.of(submission, [*past, this])
+        if after != before:
+            dailystats.record_change(before, after)
         _schedule_notifications(event, submission)
     logger.info(
         "feedback %s: %s by %s (%s -> %s)",
@@ -656,13 +680,19 @@ def note(submission: Submission, *, actor, internal_note: str, **fields) -> Subm
 
 def _erase_personal_data(item: Submission) -> list[str]:
     """THE rule of what erasing a citizen's personal data removes (a moderator's action and
-    ``purge_personal_data`` both come here): name, e-mail, phone, the rating comment and
-    every attachment. The text stays (moderators redact it before routing), and so do the
-    kind, topic, ministry, dates, rating and the audit trail: statistics do not change.
+    ``purge_personal_data`` both come here): ``Submission.PERSONAL_FIELDS`` (name, e-mail,
+    phone, the rating comment) and every attachment with its preview. The text stays
+    (moderators redact it before routing), and so do the kind, topic, ministry, dates,
+    rating and the audit trail: statistics do not change.
 
     Runs inside the caller's transaction on a locked row; files go after the commit.
     """
-    paths = list(item.attachments.values_list("file", flat=True))
+    paths = [
+        path
+        for stored in item.attachments.values_list("file", "preview")
+        for path in stored
+        if path
+    ]
     # A plain queryset delete: one statement, no per-row signals to miss.
     Attachment.objects.filter(submission=item).delete()
 
@@ -671,9 +701,10 @@ def _erase_personal_data(item: Submission) -> list[str]:
             private_storage.delete(path)
 
     transaction.on_commit(delete_files)
-    item.name = item.email = item.phone = item.rating_comment = ""
+    for name in Submission.PERSONAL_FIELDS:
+        setattr(item, name, "")
     item.personal_data_erased_at = timezone.now()
-    return ["name", "email", "phone", "rating_comment", "personal_data_erased_at"]
+    return [*Submission.PERSONAL_FIELDS, "personal_data_erased_at"]
 
 
 def erase(
@@ -691,14 +722,17 @@ def erase(
 
 
 def erase_expired(submission: Submission) -> SubmissionEvent | None:
-    """The retention period is over (``purge_personal_data``): erase without an actor.
-
-    Same lock, rule and audit row as ``erase``; None when there is nothing left to do
-    (erased meanwhile, or deleted).
+    """The retention period is over, or an erased item holds personal data again
+    (``purge_personal_data``, which says which by ``personal_data_erased_at``): erase
+    without an actor. Same lock, rule and audit row as ``erase``; None when there is
+    nothing left to do (erased meanwhile, or deleted).
     """
     with translation.override(settings.LANGUAGE_CODE):
-        days = settings.PERSONAL_DATA_RETENTION_DAYS
-        reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
+        if submission.personal_data_erased_at is not None:
+            reason = _("Deleted again: personal data was stored after an earlier deletion.")
+        else:
+            days = settings.PERSONAL_DATA_RETENTION_DAYS
+            reason = _("Retention period of %(days)s days ended.") % {"days": local_number(days)}
     try:
         return transition(
             submission.pk, "erase_expired", internal_note=reason, apply=_erase_personal_data
@@ -741,11 +775,23 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
 
 
 def rate(submission: Submission, *, rating: int, comment: str = "") -> Submission:
-    """The citizen's rating of the answer (once); an answered item is closed by it."""
+    """The citizen's rating of the answer (once); an answered item is closed by it.
+
+    After the erasure of the personal data the score is still taken, a comment is not
+    (``InvalidInput``): it would be personal text that nothing erases again.
+    """
     if not 1 <= rating <= 5:
         raise InvalidInput(_("Choose a rating from 1 to 5."))
 
     def apply(item: Submission) -> list[str]:
+        # Checked on the locked row: a moderator may have erased it a moment ago.
+        if comment.strip() and item.personal_data_erased_at is not None:
+            raise InvalidInput(
+                _(
+                    "Your personal data was deleted from this request, so it takes no comment "
+                    "any more. Remove the comment to send your rating."
+                )
+            )
         item.rating, item.rating_comment, item.rated_at = rating, comment.strip(), timezone.now()
         return ["rating", "rating_comment", "rated_at"]
 

@@ -7,10 +7,13 @@ next due ``publish_at``.
 """
 
 import datetime
+import logging
 import time
 
 from django.core.cache import cache
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "news:version"
 DEFAULT_TIMEOUT = 300  # seconds a public page stays in the cache at most
@@ -28,7 +31,12 @@ def version() -> str:
 
 
 def bump() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    try:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    except Exception:
+        # Saving an article must not fail with the cache: pages cached before it expire
+        # within DEFAULT_TIMEOUT once the cache is back.
+        logger.warning("cache unavailable; news cache version not replaced", exc_info=True)
 
 
 def next_due() -> datetime.datetime | None:
@@ -56,3 +64,23 @@ def page_timeout() -> int:
     if due is None:
         return DEFAULT_TIMEOUT
     return min(DEFAULT_TIMEOUT, max(0, int((due - timezone.now()).total_seconds())))
+
+
+def remembered(name: str, compute):
+    """``compute()``, shared by every page until the news change or the next article falls
+    due (e.g. the archive's months, read by every uncached list and search page)."""
+    try:
+        key = f"news:{name}:{version()}"
+        value = cache.get(key)
+    except Exception:  # the cache is optional: compute it for this page
+        logger.warning("cache unavailable; news %s computed without it", name, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            timeout = page_timeout()
+            if timeout > 0:
+                cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; news %s not cached", name, exc_info=True)
+    return value

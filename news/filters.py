@@ -3,19 +3,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article, Category
-from portal.formatting import MONTH_NAMES
 from portal.models import Ministry
 
 
-class YearFilter(django_filters.NumberFilter):
-    """Whole years in a sane range: a year lookup outside datetime's range would fail."""
-
-    field_class = forms.IntegerField
+class ArticleFilterForm(forms.Form):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("This date is before the start date."))
+        return cleaned
 
 
 class ArticleFilter(django_filters.FilterSet):
     """The public list's filters. Every value travels in the query string (a GET form: no
-    CSRF token, no cookie), so a filtered page can be shared, cached and paginated."""
+    CSRF token, no cookie), so a filtered page can be shared, cached and paginated.
+
+    One way to choose dates: a range (from, until). The month archive (/news/2026/3/) and
+    old links with ``?year=&month=`` (news.views.article_list redirects them) give the
+    same articles as the range of that month."""
 
     q = django_filters.CharFilter(
         label=_("Words"),
@@ -35,21 +41,6 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All ministries"),
     )
-    year = YearFilter(
-        label=_("Year"),
-        field_name="publish_at",
-        lookup_expr="year",
-        min_value=2000,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    month = django_filters.ChoiceFilter(
-        label=_("Month"),
-        field_name="publish_at",
-        lookup_expr="month",
-        choices=list(MONTH_NAMES.items()),
-        empty_label=_("Any month"),
-    )
     date_from = django_filters.DateFilter(
         label=_("From"),
         field_name="publish_at",
@@ -57,7 +48,7 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"),
+        label=_("Until"),
         field_name="publish_at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -65,7 +56,8 @@ class ArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Article
-        fields = ["q", "category", "ministry", "year", "month", "date_from", "date_to"]
+        form = ArticleFilterForm
+        fields = ["q", "category", "ministry", "date_from", "date_to"]
 
     def search(self, queryset, name: str, value: str):
         return queryset.search(value)

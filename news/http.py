@@ -3,6 +3,12 @@
 
 Cached pages are the same bytes for every anonymous visitor: templates of these pages must
 not contain per-request values (CSRF token, CSP nonce).
+
+A stored copy is answered by ``CachedPageMiddleware`` near the top of the middleware stack
+(before sessions, locale, CSRF, authentication and messages, which a cached anonymous page
+does not need); the ``public_page`` decorator stores copies and answers what the
+middleware leaves (a copy stored since, or a page that must be rendered), with one render
+per page at a time (``portal.pagecache.single_flight``).
 """
 
 import hashlib
@@ -22,9 +28,10 @@ from django.utils.cache import (
 )
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from news import cache as news_cache
+from portal.pagecache import single_flight
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,50 @@ def _query_without(request: HttpRequest, params: Iterable[str]) -> tuple[str, bo
     kept = [(name, values) for name, values in request.GET.lists() if name in params]
     dropped = len(kept) != len(request.GET)
     return urlencode([(name, value) for name, values in kept for value in values]), dropped
+
+
+def _page_key(request: HttpRequest, language: str, query: str) -> str:
+    # The scheme too: the page holds absolute links (canonical, alternates, share
+    # images), and one request that looks like https (a proxy header) must not give
+    # https:// links to plain-http visitors, or the other way round.
+    digest = hashlib.sha256(
+        f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
+    ).hexdigest()
+    return f"news:page:{language}:{digest}"
+
+
+def _lookup(key: str) -> tuple[dict | None, str]:
+    """The stored copy if it is still valid, and the current version; one round trip on a
+    hit. A copy is valid while its version is current and it has not passed its own expiry
+    (never later than the next scheduled article, see news/cache.py)."""
+    found = news_cache.cache.get_many([news_cache.VERSION_KEY, key])
+    version = found.get(news_cache.VERSION_KEY) or news_cache.version()
+    entry = found.get(key)
+    if entry is not None and (entry.get("version") != version or entry["expires"] <= time.time()):
+        entry = None
+    return entry, version
+
+
+def _answer(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
+    """The stored copy as a response, or 304 when the visitor's copy is current."""
+    timeout = max(0, int(entry["expires"] - time.time()))
+    response = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"]
+    ) or HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    response["X-News-Cache"] = state
+    patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
+    # Hit or miss, the same Vary: a shared cache must not give this copy to a visitor
+    # who is logged in (they get private pages).
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _private(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs):
+    response = view(request, *args, **kwargs)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def public_page(
@@ -69,41 +120,24 @@ def public_page(
                 path = escape_uri_path(request.path)
                 return HttpResponseRedirect(f"{path}?{query}" if query else path)
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_cache=True)
-            return response
-        # The scheme too: the page holds absolute links (canonical, alternates, share
-        # images), and one request that looks like https (a proxy header) must not give
-        # https:// links to plain-http visitors, or the other way round.
-        digest = hashlib.sha256(
-            f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
-        ).hexdigest()
-        # One round trip on a hit: the page and the current version together. A page is
-        # valid while its version is current and it has not passed its own expiry (never
-        # later than the next scheduled article, see news/cache.py).
-        key = f"news:page:{get_language()}:{digest}"
+            return _private(view, request, *args, **kwargs)
+        key = _page_key(request, get_language(), query)
         try:
-            found = news_cache.cache.get_many([news_cache.VERSION_KEY, key])
-            version = found.get(news_cache.VERSION_KEY) or news_cache.version()
-            entry = found.get(key)
+            entry, version = _lookup(key)
         except Exception:  # the cache is optional: render the page without it
             logger.warning("cache unavailable; public page not cached", exc_info=True)
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_cache=True)
-            return response
-        now = time.time()
-        if entry is not None and (entry.get("version") != version or entry["expires"] <= now):
-            entry = None
-        timeout = int(entry["expires"] - now) if entry else 0
-        state = "hit"
-        if entry is None:
-            state = "miss"
+            return _private(view, request, *args, **kwargs)
+        if entry is not None:
+            return _answer(request, entry, "hit")
+
+        def render() -> dict | HttpResponse:
             # Before rendering: an article that falls due meanwhile must end this copy.
             try:
                 timeout = news_cache.page_timeout()
             except Exception:
                 logger.warning("cache unavailable; public page not stored", exc_info=True)
                 timeout = 0
+            now = time.time()
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
@@ -122,16 +156,55 @@ def public_page(
                     news_cache.cache.set(key, entry, timeout)
                 except Exception:
                     logger.warning("cache unavailable; public page not stored", exc_info=True)
-        response = get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["last_modified"]
-        ) or HttpResponse(entry["content"], content_type=entry["content_type"])
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
-        response["X-News-Cache"] = state
-        patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
-        # Hit or miss, the same Vary: a shared cache must not give this copy to a visitor
-        # who is logged in (they get private pages).
-        patch_vary_headers(response, ["Cookie"])
-        return response
+            return entry
+
+        # One render at a time per page: the others wait for its copy.
+        outcome = single_flight(key, lambda: _lookup(key)[0], render)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        return _answer(request, outcome, "miss")
 
     return wrapper
+
+
+class CachedPageMiddleware:
+    """Answer an anonymous GET of a stored public page before the rest of the stack.
+
+    Placed after the security middlewares (so the copy gets every security header) and
+    before sessions, locale, CSRF, authentication, messages and django-axes, none of which
+    a stored anonymous page needs: that work was most of a cached page's cost. The
+    language comes from the address (every public page has its prefix); the key is
+    computed as ``public_page`` does from the query string as sent, and because
+    ``public_page`` redirects any request with a parameter the page does not read, such a
+    request finds no copy and goes on to the view. Anything not found goes on unchanged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and _is_anonymous(request):
+            language = get_language_from_path(request.path_info)
+            if language in self.languages:
+                response = self.cached(request, language)
+                if response is not None:
+                    return response
+        return self.get_response(request)
+
+    def cached(self, request: HttpRequest, language: str) -> HttpResponse | None:
+        query = urlencode(
+            [(name, value) for name, values in request.GET.lists() for value in values]
+        )
+        try:
+            entry, _version = _lookup(_page_key(request, language, query))
+        except Exception:
+            return None  # the view handles (and logs) a cache that is down
+        if entry is None:
+            return None
+        response = _answer(request, entry, "hit")
+        # What LocaleMiddleware and CommonMiddleware would have added.
+        response["Content-Language"] = language
+        if not response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

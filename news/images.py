@@ -1,6 +1,7 @@
 """News photos: validation of uploads and the renditions the public pages use.
 
-Uploads are decoded fully (not only "verified") with a pixel bound, so broken files and
+Uploads are decoded fully (not only "verified") within bounds on the work (pixels a side
+and an image, large JPEGs reduced while decoding: ``portal.images``), so broken files and
 decompression bombs get a clear form error. Each photo gets WebP renditions at a few widths,
 JPEG fallbacks at the same widths and a 1200x630 share image; their storage names are kept
 in ``Article.renditions`` (no extra query per photo on list pages) and under a folder named
@@ -9,7 +10,6 @@ after the source file, so a new photo gets new URLs and old renditions are delet
 
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -17,11 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.images import ImageBounds, ImageTooLarge, open_bounded
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# The work of decoding is bounded as for citizens' photos (portal/images.py): an editor's
+# account is not a reason to let one upload hold a worker and hundreds of MB.
+BOUNDS = ImageBounds(max_side=10_000, max_pixels=24_000_000)
 WIDTHS = (480, 800, 1200)
 SHARE_SIZE = (1200, 630)
 RENDITIONS_ROOT = "news/renditions"
@@ -35,25 +39,18 @@ def validate_photo(value) -> None:
         raise ValidationError(_("The photo is larger than 10 MB."), code="too_big")
     value.seek(0)
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns up to twice its own bound: treat the warning as the error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(value) as image:
-                if image.format not in ALLOWED_FORMATS:
-                    raise ValidationError(_("Upload a JPEG, PNG or WebP photo."), code="bad_format")
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ValidationError(
-                        _("The photo has too many pixels (at most 40 megapixels)."),
-                        code="too_many_pixels",
-                    )
-                image.load()  # decodes every byte: truncated files fail here
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        with open_bounded(value, BOUNDS, ALLOWED_FORMATS) as image:
+            image.load()  # decodes every byte (reduced when a JPEG is large): truncated files fail here
+    except ImageTooLarge:
         raise ValidationError(
-            _("The photo has too many pixels (at most 40 megapixels)."), code="too_many_pixels"
+            _(
+                "The photo is too large an image: at most 24 megapixels (12 for WebP) and "
+                "10,000 pixels a side (a larger JPEG is reduced)."
+            ),
+            code="too_many_pixels",
         ) from None
+    except UnidentifiedImageError:
+        raise ValidationError(_("Upload a JPEG, PNG or WebP photo."), code="bad_format") from None
     except Exception:  # Pillow raises many types for broken files
         raise ValidationError(
             _("The photo could not be read; it may be damaged. Try another file."),
@@ -68,13 +65,15 @@ def without_metadata(upload) -> ContentFile:
 
     The original file stays in public storage under MEDIA_ROOT/news/, so the GPS position
     and camera data an editor's phone wrote into it must not. Orientation is applied first
-    so the picture still stands the right way up without its EXIF tag.
+    so the picture still stands the right way up without its EXIF tag. A JPEG larger than
+    the bounds is stored as decoded: reduced.
     """
     upload.seek(0)
-    with Image.open(upload) as original:
+    with open_bounded(upload, BOUNDS, ALLOWED_FORMATS) as original:
         fmt = original.format
         transparency = original.info.get("transparency")
-        image = ImageOps.exif_transpose(original)
+        ImageOps.exif_transpose(original, in_place=True)  # a copy would double the memory
+        image = original
         image.info = {"transparency": transparency} if transparency is not None else {}
         buffer = io.BytesIO()
         if fmt == "JPEG":
@@ -104,8 +103,12 @@ def make_renditions(source_name: str, pk: int) -> dict:
     token = hashlib.sha256(source_name.encode()).hexdigest()[:10]
     folder = f"{RENDITIONS_ROOT}/{pk}/{token}"
     stem = PurePosixPath(source_name).stem[:40] or "photo"
-    with default_storage.open(source_name, "rb") as handle, Image.open(handle) as original:
-        image = ImageOps.exif_transpose(original)
+    with (
+        default_storage.open(source_name, "rb") as handle,
+        open_bounded(handle, BOUNDS, ALLOWED_FORMATS) as original,
+    ):
+        ImageOps.exif_transpose(original, in_place=True)
+        image = original
         if image.mode != "RGB":
             background = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")

@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from news.images import (
@@ -24,6 +25,9 @@ from news.richtext import render_body
 from portal.text import normalize_search_text, search_terms
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# A search lists at most this many articles, the newest that match (42 pages of 12).
+SEARCH_RESULTS_MAX = 500
 
 # Slugs that would shadow a fixed URL under /<lang>/news/.
 RESERVED_SLUGS = {"feed", "category", "preview"}
@@ -52,6 +56,10 @@ class ArticleQuerySet(models.QuerySet):
         feed, sitemap and the home page go through here."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
+    def featured(self) -> "ArticleQuerySet":
+        """The featured stories, newest first (the home page's featured slot)."""
+        return self.filter(is_featured=True).order_by("-publish_at", "-pk")
+
     def next_scheduled_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """When the next published article becomes public (None: nothing is scheduled);
         the page cache never keeps a page past it."""
@@ -77,11 +85,20 @@ class ArticleQuerySet(models.QuerySet):
         for term in terms:
             matches = matches.filter(search_text__contains=term)
             title_match &= Q(search_title__contains=term)
-        return matches.annotate(
-            title_rank=Case(
-                When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+        # The newest SEARCH_RESULTS_MAX matches only: a word in every article (the city's
+        # name) would otherwise make each search, and its count, read and sort the whole
+        # table. Newest first, the database stops after that many matches (walking the
+        # publication index for a common word, the trigram index for a rare one).
+        newest = matches.order_by("-publish_at", "-pk").values("pk")[:SEARCH_RESULTS_MAX]
+        return (
+            self.filter(pk__in=newest)
+            .annotate(
+                title_rank=Case(
+                    When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
             )
-        ).order_by("title_rank", "-publish_at", "-pk")
+            .order_by("title_rank", "-publish_at", "-pk")
+        )
 
     def for_cards(self) -> "ArticleQuerySet":
         """What a list card needs, in one query (renditions live on the row itself)."""
@@ -115,7 +132,13 @@ class Article(models.Model):
         max_length=120,
         unique=True,
         allow_unicode=True,
-        help_text=_("The last part of the article's address."),
+        # Blank in forms: Article.clean() makes it from the title when the editor leaves
+        # it empty (an Arabic-only article gets an Arabic slug).
+        blank=True,
+        help_text=_(
+            "The last part of the article's address. Left empty, it is made from the English "
+            "title, or from the Arabic one when there is no English title."
+        ),
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
@@ -128,7 +151,9 @@ class Article(models.Model):
         upload_to="news/photos/%Y/%m/",
         blank=True,
         validators=[validate_photo],
-        help_text=_("JPEG, PNG or WebP, at most 10 MB and 40 megapixels."),
+        help_text=_(
+            "JPEG, PNG or WebP, at most 10 MB and 24 megapixels (a larger JPEG is reduced)."
+        ),
     )
     image_alt = models.CharField(
         _("photo description (alt text)"),
@@ -209,12 +234,34 @@ class Article(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if not self.slug:
+            self.slug = self.unique_slug()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is reserved; choose another.")})
         if self.image and not (getattr(self, "image_alt_ar", "") or self.image_alt):
             raise ValidationError(
                 {"image_alt_ar": _("Describe the photo for people who cannot see it.")}
             )
+
+    def unique_slug(self) -> str:
+        """A slug from the English title, else the Arabic one (Unicode slugs are allowed),
+        with -2, -3, ... when another article has it already."""
+        limit = self._meta.get_field("slug").max_length
+        title = self.title_en or self.title_ar or ""
+        base = slugify(title, allow_unicode=True)[:limit].strip("-")
+        if not base or base in RESERVED_SLUGS:
+            base = f"article-{base}" if base else "article"
+        taken = set(
+            Article.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base[: limit - 4])
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            suffix = f"-{number}"
+            slug = base[: limit - len(suffix)] + suffix
+        return slug
 
     def _sync_renditions(self) -> None:
         """Renditions follow the photo: made for a new one, deleted with the old one."""

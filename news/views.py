@@ -1,18 +1,20 @@
 """Public news pages (cached per language, see news/http.py) and the editors' preview."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from news import cache as news_cache
 from news.filters import ArticleFilter
 from news.http import public_page
-from news.models import Article, Category
+from news.models import SEARCH_RESULTS_MAX, Article, Category
 from portal.formatting import local_month
 
 PER_PAGE = 12
@@ -22,9 +24,42 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
+# Old links chose a month with ?year=&month=; they now redirect to the same month as a range.
+LEGACY_MONTH_PARAMS = ("year", "month")
+
+
+def _clean_list_url(request: HttpRequest) -> str | None:
+    """Where a list request with empty fields (a GET form sends every field, "q=&category=")
+    or an old year/month choice should go instead, or None when it is clean already."""
+    query = request.GET.copy()
+    year, month = query.pop("year", [""])[-1], query.pop("month", [""])[-1]
+    changed = bool(year or month)
+    if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+        first = date(int(year), int(month), 1)
+        last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        query.setlist("date_from", [first.isoformat()])
+        query.setlist("date_to", [last.isoformat()])
+    elif year.isdigit() and 2000 <= int(year) <= 2100:
+        query.setlist("date_from", [f"{year}-01-01"])
+        query.setlist("date_to", [f"{year}-12-31"])
+    for name in list(query):
+        values = [value for value in query.getlist(name) if value.strip()]
+        changed |= len(values) != len(query.getlist(name))
+        if values:
+            query.setlist(name, values)
+        else:
+            del query[name]
+    if not changed:
+        return None
+    path = escape_uri_path(request.path)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
 # Every filter of the list, and the page number: any other parameter is junk.
-@public_page(params=(*ArticleFilter.base_filters, "page"))
+@public_page(params=(*ArticleFilter.base_filters, "page", *LEGACY_MONTH_PARAMS))
 def article_list(request: HttpRequest) -> HttpResponse:
+    if clean_url := _clean_list_url(request):
+        return redirect(clean_url)
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_cards(), request=request
     )
@@ -36,9 +71,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page_obj": _page(request, articles),
             "query": request.GET.get("q", "").strip(),
-            "months": Article.objects.published().datetimes("publish_at", "month", "DESC")[:24],
+            "is_filtered": any(name != "page" for name in request.GET),
+            # A search lists the newest matches only (see ArticleQuerySet.search).
+            "search_limit": SEARCH_RESULTS_MAX if filterset.form.data.get("q") else None,
+            # A scan of every published article: shared until the news change.
+            "months": news_cache.remembered("months", _archive_months),
         },
     )
+
+
+def _archive_months() -> list:
+    return list(Article.objects.published().datetimes("publish_at", "month", "DESC")[:24])
 
 
 @public_page(params=("page",))

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from portal import enrolment
-from portal.models import Ministry, OfficialChannel, StaffProfile
+from portal.admin_a11y import LabelledListEditableMixin
+from portal.models import ContactDetails, Ministry, OfficialChannel, StaffProfile
 
 admin.site.site_header = _("Tawasul administration")
 admin.site.site_title = _("Tawasul")
@@ -17,7 +18,7 @@ admin.site.login_template = "portal/sign_in.html"
 
 
 @admin.register(Ministry)
-class MinistryAdmin(TabbedTranslationAdmin):
+class MinistryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "contact_email", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["is_active"]
@@ -26,9 +27,27 @@ class MinistryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(OfficialChannel)
-class OfficialChannelAdmin(admin.ModelAdmin):
+class OfficialChannelAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["platform", "handle", "url", "is_active", "order"]
     list_editable = ["is_active", "order"]
+
+
+@admin.register(ContactDetails)
+class ContactDetailsAdmin(TabbedTranslationAdmin):
+    """One row (the contact page): added once, then only edited, never deleted."""
+
+    fields = ["address", "phone", "email", "opening_hours", "opening_hours_spec", "map_url"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "map_url":
+            kwargs["assume_scheme"] = "https"  # a map link typed without https:// gets it
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not ContactDetails.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StaffProfileInline(admin.StackedInline):

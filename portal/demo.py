@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from portal import enrolment
-from portal.models import Ministry, OfficialChannel
+from portal.models import ContactDetails, Ministry, OfficialChannel
 from portal.staff import save_staff_account
 
 # (slug, Arabic name, English name)
@@ -105,6 +105,20 @@ def load(stdout=None) -> None:
         OfficialChannel.objects.update_or_create(
             platform=platform, handle=handle, defaults={"url": url, "order": order}
         )
+    # The demo's contact details: an example address and number, not the real centre's.
+    ContactDetails.objects.update_or_create(
+        pk=ContactDetails.SINGLETON,
+        defaults={
+            "address_ar": "مركز التواصل الحكومي (عنوان تجريبي)\nمبنى 12، شارع المثال\nمسقط، سلطنة عُمان",
+            "address_en": "Government Communication Centre (demo address)\n"
+            "Building 12, Example Street\nMuscat, Sultanate of Oman",
+            "phone": "+968 2400 0000",
+            "email": "contact@tawasul.example",
+            "opening_hours_ar": "من الأحد إلى الخميس، من 7:30 إلى 14:30",
+            "opening_hours_en": "Sunday to Thursday, 7:30 to 14:30",
+            "opening_hours_spec": "Su-Th 07:30-14:30",
+        },
+    )
     accounts = _load_demo_staff() if settings.DEBUG else 0
     if stdout:
         stdout.write(

@@ -4,6 +4,7 @@ A wrong value stops the process with one clear line instead of a traceback, so a
 operator sees at once which variable to fix.
 """
 
+import datetime
 import os
 import sys
 
@@ -46,6 +47,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number (got {raw!r}).") from None
+
+
+def env_time(name: str, default: str) -> datetime.time:
+    """A time of day written HH:MM (24-hour clock)."""
+    raw = env_str(name, default)
+    try:
+        return datetime.time.fromisoformat(raw if len(raw) == 5 else "invalid")
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a time such as 07:30 (got {raw!r}).") from None
 
 
 def env_choice(name: str, default: str, choices: set[str]) -> str:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import enrolment
-from portal.text import normalize_search_text
+from portal.text import clean_citizen_text, is_one_line, normalize_search_text
 
 
 class ErrorSummaryMixin:
@@ -23,6 +23,59 @@ class ErrorSummaryMixin:
                 anchor += "_0"  # the first choice: a group has no element of its own
             links.extend((anchor, str(message)) for message in self.errors[name])
         return links
+
+    def error_summary_notes(self) -> list[str]:
+        """Reassurances shown under the errors, not as errors (e.g. which files are kept)."""
+        return []
+
+
+class CitizenTextField(forms.CharField):
+    """Text a citizen writes on a public page (details, a comment, a reason): before any
+    check or storage, line breaks become ``\\n`` and invisible controls and bidi
+    overrides are removed (``portal.text.clean_citizen_text``)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = clean_citizen_text(str(value))
+        return super().to_python(value)
+
+
+class OneLineField(CitizenTextField):
+    """A name, a subject, an address: one line of plain text. A line break, an invisible
+    control or a bidi override is refused (error ``one_line``), not silently removed: the
+    citizen sees what the portal would have stored. A tab counts as a space."""
+
+    default_error_messages = {
+        "one_line": _(
+            "This must be one line of plain text. It contains a line break or an invisible "
+            "formatting character, often left by copying and pasting: type it again."
+        ),
+    }
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = str(value).replace("\t", " ")
+        return forms.CharField.to_python(self, value)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and not is_one_line(value):
+            raise forms.ValidationError(self.error_messages["one_line"], code="one_line")
+
+
+class CitizenForm(ErrorSummaryMixin, forms.Form):
+    """A form of the public pages. Its text fields are ``CitizenTextField`` or
+    ``OneLineField``: a subclass that declares a plain ``CharField`` (or an ``EmailField``,
+    ...) is refused when it is defined, so a new citizen form cannot forget the rule."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, field in cls.__dict__.get("declared_fields", {}).items():
+            if isinstance(field, forms.CharField) and not isinstance(field, CitizenTextField):
+                raise TypeError(
+                    f"{cls.__qualname__}.{name}: a citizen form's text field must be a "
+                    "CitizenTextField or a OneLineField (portal.forms)."
+                )
 
 
 class OneTimeCodeForm(ErrorSummaryMixin, forms.Form):

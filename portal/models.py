@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,56 @@ class OfficialChannel(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+
+OPENING_HOURS_SPEC = RegexValidator(
+    r"^(Mo|Tu|We|Th|Fr|Sa|Su)(-(Mo|Tu|We|Th|Fr|Sa|Su))? ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
+    r"(, (Mo|Tu|We|Th|Fr|Sa|Su)(-(Mo|Tu|We|Th|Fr|Sa|Su))? ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)*$",
+    _("Write the days and hours as schema.org does, e.g. Su-Th 07:30-14:30."),
+)
+
+
+class ContactDetails(models.Model):
+    """The centre's address, phone and opening hours on the contact page: one row, edited
+    by staff in the admin (the official channels are OfficialChannel rows)."""
+
+    SINGLETON = 1
+
+    address = models.TextField(
+        _("address"), help_text=_("As a visitor or a letter would need it, one part per line.")
+    )
+    phone = models.CharField(
+        _("phone"), max_length=30, help_text=_("With the country code, e.g. +968 2400 0000.")
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        help_text=_("As people read it, e.g. Sunday to Thursday, 7:30 to 14:30."),
+    )
+    opening_hours_spec = models.CharField(
+        _("opening hours for search engines"),
+        max_length=100,
+        validators=[OPENING_HOURS_SPEC],
+        help_text=_("The same hours for search engines, e.g. Su-Th 07:30-14:30."),
+    )
+    map_url = models.URLField(_("map link"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+
+    def __str__(self) -> str:
+        return str(_("Contact details"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON  # one row: a second "add" edits the same one
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "ContactDetails | None":
+        return cls.objects.filter(pk=cls.SINGLETON).first()
 
 
 class StaffProfile(models.Model):

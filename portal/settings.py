@@ -20,6 +20,7 @@ from portal.env import (
     env_list,
     env_required,
     env_str,
+    env_time,
     env_time_zone,
 )
 
@@ -78,7 +79,11 @@ MIDDLEWARE = [
     # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
     "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Stored anonymous public pages are answered here, with the security headers above and
+    # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
+    "news.http.CachedPageMiddleware",
+    # Django's, with the idle expiry pushed forward at most once a minute (portal/sessions.py).
+    "portal.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, which parses the body: oversized bodies are a 413 from their headers,
@@ -125,6 +130,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Trigram search on Arabic text needs a UTF-8 ctype (see docs/decisions.md).
     DATABASES["default"].setdefault("TEST", {}).update({"TEMPLATE": "template0", "CHARSET": "UTF8"})
+    # A database host that does not answer (down, or packets dropped) must fail in seconds
+    # with the 503 page, not hold a gunicorn worker until its timeout (docs/resilience.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the single-user development default; it must not block on a second writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -163,7 +173,10 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # --- Languages --------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (it wins); then the Arabic of Django's own strings (admin screens, its
+# widgets' JavaScript, auth, forms) that Django's catalogue lacks, kept apart because
+# `make messages` would drop them from ours as unused.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_time_zone("DJANGO_TIME_ZONE", "Asia/Muscat")
@@ -223,7 +236,9 @@ AUTHENTICATION_BACKENDS = [
 # Only staff have sessions (citizens need no account). A staff session ends after this many
 # idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity pushes the expiry forward, with one write a minute at most (portal/sessions.py)
+# instead of Django's SESSION_SAVE_EVERY_REQUEST, a commit on every staff request.
+SESSION_ENGINE = "portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -324,9 +339,24 @@ if any(
     )
 FEEDBACK_MAX_ATTACHMENTS = env_int("FEEDBACK_MAX_ATTACHMENTS", 3)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env_int("FEEDBACK_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-# Images larger than this are refused before decoding (a decompression bomb declares a
-# huge size in a few bytes). 40 MP covers every phone camera.
-FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 40_000_000)
+# Bounds on the work of decoding images (portal/images.py), checked from the header before
+# any pixel is decoded: pixels a side and an image after reduction (a larger JPEG is decoded
+# at 1/2, 1/4 or 1/8 of its size; other formats above the bound are refused), and the pixels
+# all the images of one submission may decode together. 24 MP is a 6000×4000 photo.
+FEEDBACK_MAX_IMAGE_SIDE = env_int("FEEDBACK_MAX_IMAGE_SIDE", 10_000)
+FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 24_000_000)
+FEEDBACK_MAX_REQUEST_PIXELS = env_int("FEEDBACK_MAX_REQUEST_PIXELS", 50_000_000)
+# PDFs are parsed (qpdf) in a child process with these bounds: seconds for all the PDFs of
+# one submission together, memory for each; a PDF over them is refused as damaged. A scan
+# takes about 60 ms there, most of it starting the child.
+FEEDBACK_PDF_CHECK_SECONDS = env_int("FEEDBACK_PDF_CHECK_SECONDS", 3)
+FEEDBACK_PDF_CHECK_MEMORY_MB = env_int("FEEDBACK_PDF_CHECK_MEMORY_MB", 256)
+# Files of a form that came back with an error are kept (cleaned, private) this long for
+# the citizen to send it again; then the token refuses them and purge_kept_uploads deletes
+# them (feedback/kept_uploads.py).
+FEEDBACK_KEPT_UPLOADS_SECONDS = env_int("FEEDBACK_KEPT_UPLOADS_SECONDS", 60 * 60)
+if FEEDBACK_KEPT_UPLOADS_SECONDS < 60:
+    raise ConfigurationError("FEEDBACK_KEPT_UPLOADS_SECONDS must be at least 60.")
 # The privacy notice the citizen consents to; recorded with every submission.
 FEEDBACK_PRIVACY_NOTICE_VERSION = env_str("FEEDBACK_PRIVACY_NOTICE_VERSION", "2026-1")
 # --- Request bodies ---
@@ -377,19 +407,31 @@ if (
     )
 # Weekdays without work (Monday is 0): Friday and Saturday in Oman.
 FEEDBACK_WEEKEND = (4, 5)
+# Working hours of working days (local time), for the kinds whose response target is in
+# hours: response times of those are measured in working hours (feedback.calendar).
+FEEDBACK_WORKING_HOURS = (
+    env_time("FEEDBACK_WORKING_DAY_START", "07:30"),
+    env_time("FEEDBACK_WORKING_DAY_END", "14:30"),
+)
+if FEEDBACK_WORKING_HOURS[0] >= FEEDBACK_WORKING_HOURS[1]:
+    raise ConfigurationError("FEEDBACK_WORKING_DAY_START must be before FEEDBACK_WORKING_DAY_END.")
 
 # --- Feedback workflow ---
 # Notification mails: tries per mail (the task retries a failing server before giving up)
 # and the pause between tries, growing with each try.
 # One try when tasks run inside the request (immediate backend): a dead mail server must
 # not hold a citizen's or a moderator's page for the retries.
-FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 3 if TASKS_BACKEND == "database" else 1)
+# With the database worker each try is its own task, run after a pause doubling from
+# RETRY_SECONDS up to RETRY_MAX_SECONDS: 16 tries span about 6 hours of mail-server outage.
+FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 16 if TASKS_BACKEND == "database" else 1)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
+FEEDBACK_MAIL_RETRY_MAX_SECONDS = env_int("FEEDBACK_MAIL_RETRY_MAX_SECONDS", 60 * 60)
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,
-# or one ministry). 0 computes them on every visit.
-FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 60)
+# or one ministry). 0 (the default) reads them on every visit: they come from the daily
+# aggregates (feedback.stats), a few milliseconds whatever the number of items.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 0)
 
 # --- Performance (make bench, issue 6) --------------------------------------------------
 # Django's Redis backend with one client per connection pool (see portal/cache.py).

@@ -5,8 +5,9 @@ Apps import ``task`` from here so the move to the next LTS is a one-line change.
 """
 
 try:  # Django 6.0+
-    from django.tasks import task
+    from django.tasks import Task, task
 except ImportError:  # Django 5.2 with the django-tasks backport
     from django_tasks import task
+    from django_tasks.base import Task
 
-__all__ = ["task"]
+__all__ = ["Task", "task"]

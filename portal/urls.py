@@ -10,10 +10,14 @@ from django.views.i18n import set_language
 
 from portal import password_reset, views
 
+# A database outage answers the translated 503 page, any other error the static 500 page.
+handler500 = "portal.views.server_error"
+
 portal_patterns = (
     [
         path("", views.home, name="home"),
         path("about/", views.about, name="about"),
+        path("contact/", views.contact, name="contact"),
         path("privacy/", views.privacy, name="privacy"),
         path("account/start/", views.staff_start, name="staff_start"),
         # Staff password reset by e-mail (the second factor stays: portal/password_reset.py).
@@ -73,12 +77,13 @@ from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
 from news.http import public_page  # noqa: E402
 from news.sitemaps import sitemaps  # noqa: E402
 from news.views import robots_txt  # noqa: E402
+from portal.sitemaps import PortalPagesSitemap  # noqa: E402
 
 urlpatterns += [
     path(
         "sitemap.xml",
         public_page(sitemap_views.sitemap, params=("p",)),  # the sitemap's page number
-        {"sitemaps": sitemaps},
+        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps}},
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),

@@ -1,4 +1,6 @@
 import io
+import logging
+import sys
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -8,9 +10,10 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +24,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from news.http import public_page
 from portal import enrolment, roles
+from portal.context_processors import official_channels
 from portal.forms import EnrolmentCodeForm, OneTimeCodeForm
-from portal.models import Ministry
+from portal.models import ContactDetails, Ministry
+from portal.structured_data import government_organization, json_ld_script
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database is unreachable: a restart or a
+# fail-over takes about this long (docs/resilience.md).
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 @public_page
@@ -31,6 +42,21 @@ def home(request: HttpRequest) -> HttpResponse:
     # latest), and any change to articles, categories or ministries replaces the cache
     # version (news/cache.py). Without the cache it ran at a tenth of /healthz.
     return render(request, "portal/home.html")
+
+
+@public_page
+def contact(request: HttpRequest) -> HttpResponse:
+    """Address, phone, opening hours and official channels, edited by staff in the admin
+    (ContactDetails, OfficialChannel); shared-cached like the home page, and any change to
+    either replaces the cache version (news.signals)."""
+    details = ContactDetails.current()
+    channels = official_channels()
+    structured = government_organization(request, details, [channel.url for channel in channels])
+    return render(
+        request,
+        "portal/contact.html",
+        {"details": details, "channels": channels, "json_ld": json_ld_script(structured)},
+    )
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -63,9 +89,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: this server can do useful work (database and cache answer)."""
+    """Readiness: this server can do useful work. Names each dependency that fails.
+
+    Only the database makes it 503: without Redis the site still serves every page
+    (uncached, rate limits per process), and a load balancer that took every server out of
+    rotation when the cache stops would turn a slowdown into an outage."""
     checks = {"database": _database_ok(), "cache": _cache_ok()}
-    status = 200 if all(checks.values()) else 503
+    status = 200 if checks["database"] else 503
     return JsonResponse(
         {name: "ok" if ok else "failing" for name, ok in checks.items()}, status=status
     )
@@ -131,6 +161,34 @@ def staff_start(request: HttpRequest) -> HttpResponse:
     for). Outside the staff area itself: the page it sends to asks for the code."""
     _staff_only(request)
     return redirect(landing_url(request.user))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that cannot be reached is a temporary outage, not a bug.
+
+    The citizen gets the translated 503 page with ``Retry-After`` instead of the 500 page;
+    any other error keeps the static 500 page (it needs neither database nor context)."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return HttpResponse(render_to_string("500.html"), status=500)
+    logger.warning("database unavailable: answered 503 (%s)", type(error).__name__)
+    try:
+        # The footer's channels and the messages would query the database again.
+        body = render_to_string(
+            "503.html",
+            {
+                "official_channels": [],
+                "messages": [],
+                "retry_seconds": DATABASE_RETRY_AFTER_SECONDS,
+            },
+            request=request,
+        )
+    except Exception:
+        logger.exception("the 503 page could not be rendered; answering the static 500 page")
+        body = render_to_string("500.html")
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 # --- Staff second factor ------------------------------------------------------------------

@@ -1,6 +1,8 @@
 -- wrk script of `make bench` (portal/management/commands/bench_run.py).
 -- Environment: BENCH_METHOD (GET or POST), BENCH_BODY (form body for POST),
--- BENCH_COOKIE, BENCH_EXPECT (the status every answer must have, e.g. 200 or 302).
+-- BENCH_COOKIE, BENCH_EXPECT (the status every answer must have, e.g. 200 or 302),
+-- BENCH_PATHS (optional: a file of paths, one a line; each request takes the next, each
+-- thread starting at its own place, so a list longer than the run sends no path twice).
 -- done() prints one JSON line that bench_run reads: counts, statuses and latency.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
@@ -16,14 +18,31 @@ if cookie and cookie ~= "" then
   wrk.headers["Cookie"] = cookie
 end
 
+local paths_file = os.getenv("BENCH_PATHS")
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_number", #threads)
 end
 
 function init(args)
   unexpected = 0
+  if paths_file and paths_file ~= "" then
+    paths = {}
+    for line in io.lines(paths_file) do
+      if line ~= "" then table.insert(paths, line) end
+    end
+    -- Threads start half a list apart (2 threads): no path is sent twice per run.
+    next_path = math.floor((thread_number - 1) * #paths / 2)
+  end
+end
+
+if paths_file and paths_file ~= "" then
+  function request()
+    next_path = next_path + 1
+    return wrk.format(nil, paths[(next_path % #paths) + 1])
+  end
 end
 
 function response(status, headers, body)

@@ -7,11 +7,12 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from feedback.forms.kept import KeptUploadsMixin
 from feedback.models import Kind, Topic
 from feedback.references import normalize_reference
-from feedback.uploads import CleanFile, clean_upload
+from feedback.uploads import CleanFile, judge_uploads
 from portal.formatting import local_number
-from portal.forms import ErrorSummaryMixin
+from portal.forms import CitizenForm, CitizenTextField, OneLineField
 
 SUBJECT_MAX = 150
 BODY_MIN = 10
@@ -36,40 +37,55 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Up to FEEDBACK_MAX_ATTACHMENTS files, each checked by ``clean_upload``."""
+    """Up to FEEDBACK_MAX_ATTACHMENTS files, checked together by ``judge_uploads``.
+
+    Files kept from an earlier try (``KeptUploadsMixin`` sets ``kept_count`` and
+    ``kept_pixels``) count against the limit and the request's pixel budget; ``accepted``
+    holds the files cleaned in this request even when another file was refused, so they
+    can be kept for the next try.
+    """
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf"})
         )
         super().__init__(**kwargs)
+        self.kept_count = 0
+        self.kept_pixels = 0
+        self.accepted: list[CleanFile] = []
 
     def clean(self, data, initial=None) -> list[CleanFile]:
+        self.accepted = []
         files = [f for f in (data or []) if f]
-        if len(files) > settings.FEEDBACK_MAX_ATTACHMENTS:
+        if len(files) + self.kept_count > settings.FEEDBACK_MAX_ATTACHMENTS:
+            # Refused before any decoding: the work of a request stays bounded.
+            if self.kept_count:
+                raise ValidationError(
+                    _(
+                        "Choose at most %(count)s files in all: %(kept)s are kept from before. "
+                        "Remove a kept file to choose another."
+                    ),
+                    code="too_many",
+                    params={"count": settings.FEEDBACK_MAX_ATTACHMENTS, "kept": self.kept_count},
+                )
             raise ValidationError(
                 _("Choose at most %(count)s files."),
                 code="too_many",
                 params={"count": settings.FEEDBACK_MAX_ATTACHMENTS},
             )
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_upload(upload))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        self.accepted, refusals = judge_uploads(files, pixels_taken=self.kept_pixels)
+        if refusals:
+            raise ValidationError(refusals)
+        return self.accepted
 
 
-def _strip_controls(value: str) -> str:
-    # Control characters (other than new lines and tabs) have no place in a message.
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
+EMAIL_FORMAT = _("Enter an e-mail address in the correct format, like name@example.com.")
+PHONE_FORMAT = _("Enter a phone number with 7 to 15 digits, like +968 9123 4567.")
 
 
-class SubmissionForm(ErrorSummaryMixin, forms.Form):
+class SubmissionForm(KeptUploadsMixin, CitizenForm):
     error_summary_exclude = ("website",)
+    kept_uploads_scope = "submission"
 
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),
@@ -90,12 +106,18 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
             "invalid_choice": _("Choose a topic from the list."),
         },
     )
-    subject = forms.CharField(
+    subject = OneLineField(
         label=_("Subject"),
         help_text=_("A short title, for example the service or place concerned."),
-        error_messages={"required": _("Enter a subject.")},
+        error_messages={
+            "required": _("Enter a subject."),
+            "one_line": _(
+                "The subject must be one line of plain text. It contains a line break or an "
+                "invisible formatting character, often left by copying and pasting: type it again."
+            ),
+        },
     )
-    body = forms.CharField(
+    body = CitizenTextField(
         label=_("Details"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
@@ -103,22 +125,30 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         ),
         error_messages={"required": _("Enter the details of your request.")},
     )
-    name = forms.CharField(
+    name = OneLineField(
         label=_("Your name (optional)"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "one_line": _(
+                "Your name must be one line of plain text. It contains a line break or an "
+                "invisible formatting character, often left by copying and pasting: type it again."
+            ),
+        },
     )
-    email = forms.CharField(
+    email = OneLineField(
         label=_("E-mail address (optional)"),
         required=False,
+        error_messages={"one_line": EMAIL_FORMAT},
         help_text=_("We send your reference and the answer to this address."),
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}
         ),
     )
-    phone = forms.CharField(
+    phone = OneLineField(
         label=_("Phone number (optional)"),
         required=False,
+        error_messages={"one_line": PHONE_FORMAT},
         help_text=_(
             "Only if you agree to be called about your request, for example +968 9123 4567."
         ),
@@ -138,7 +168,8 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         error_messages={"required": _("Agree to the privacy notice to send your request.")},
     )
     # Honeypot: hidden from people (and from assistive technology), filled in by bots.
-    website = forms.CharField(required=False, label=pgettext_lazy("honeypot field", "Website"))
+    # (One line: a bot that fills it with control characters only is still caught.)
+    website = OneLineField(required=False, label=pgettext_lazy("honeypot field", "Website"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -148,7 +179,6 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def _limit(self, value: str, limit: int, message) -> str:
-        value = _strip_controls(value)
         if len(value) > limit:
             raise ValidationError(
                 message,
@@ -194,10 +224,7 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         try:
             EmailValidator()(email)
         except ValidationError:
-            raise ValidationError(
-                _("Enter an e-mail address in the correct format, like name@example.com."),
-                code="invalid",
-            ) from None
+            raise ValidationError(EMAIL_FORMAT, code="invalid") from None
         local, _at, domain = email.rpartition("@")
         return f"{local}@{domain.lower()}"
 
@@ -207,10 +234,7 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         if phone.startswith("00"):
             phone = "+" + phone[2:]
         if phone and not PHONE_PATTERN.match(phone):
-            raise ValidationError(
-                _("Enter a phone number with 7 to 15 digits, like +968 9123 4567."),
-                code="invalid",
-            )
+            raise ValidationError(PHONE_FORMAT, code="invalid")
         return phone
 
     def clean_website(self) -> str:
@@ -233,15 +257,15 @@ class SubmissionForm(ErrorSummaryMixin, forms.Form):
         return "website" in self.errors
 
 
-class TrackForm(ErrorSummaryMixin, forms.Form):
-    reference = forms.CharField(
+class TrackForm(CitizenForm):
+    reference = OneLineField(
         label=_("Reference"),
         max_length=30,
         help_text=_("For example TW-7K3Q-9M2X. It is in your confirmation e-mail."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
         error_messages={"required": _("Enter your reference.")},
     )
-    email = forms.CharField(
+    email = OneLineField(
         label=_("E-mail address"),
         max_length=EMAIL_MAX,
         help_text=_("The address you gave when you sent your request."),
@@ -259,7 +283,7 @@ class TrackForm(ErrorSummaryMixin, forms.Form):
         return self.cleaned_data["email"].strip()
 
 
-class RatingForm(ErrorSummaryMixin, forms.Form):
+class RatingForm(CitizenForm):
     """The citizen's close-out: how good was the answer (1-5), and optionally why."""
 
     rating = forms.TypedChoiceField(
@@ -275,7 +299,7 @@ class RatingForm(ErrorSummaryMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
-    comment = forms.CharField(
+    comment = CitizenTextField(
         label=_("Comment (optional)"),
         required=False,
         max_length=1000,
@@ -283,7 +307,7 @@ class RatingForm(ErrorSummaryMixin, forms.Form):
     )
 
 
-class ErasureRequestForm(ErrorSummaryMixin, forms.Form):
+class ErasureRequestForm(CitizenForm):
     """The citizen asks for their personal data to be deleted (tracking page)."""
 
     confirm = forms.BooleanField(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.models import CannedReply, Submission
 from feedback.references import normalize_reference
-from portal.forms import ErrorSummaryMixin
+from portal.forms import CitizenTextField, ErrorSummaryMixin, OneLineField
 from portal.models import Ministry
 
 NOTE_MAX = 2000
@@ -148,8 +148,9 @@ class MergeForm(ActionForm):
 
 class RedactForm(ActionForm):
     has_public_message = False
-    subject = forms.CharField(label=_("Subject"), max_length=150)
-    body = forms.CharField(label=_("Details"), widget=_textarea(8))
+    # The citizen's text, rewritten: the same rules as on the public form (one-line subject).
+    subject = OneLineField(label=_("Subject"), max_length=150)
+    body = CitizenTextField(label=_("Details"), widget=_textarea(8))
     field_order = ["subject", "body", "internal_note"]
 
     def __init__(self, *args, **kwargs) -> None:

@@ -14,5 +14,11 @@ urlpatterns = [
     path("track/<str:token>/", public.track_link, name="track_link"),
     path("track/<str:token>/rate/", public.rate, name="rate"),
     path("track/<str:token>/erase/", public.request_erasure, name="request_erasure"),
+    path("track/<str:token>/files/<int:pk>/", public.citizen_attachment, name="citizen_attachment"),
+    path(
+        "track/<str:token>/files/<int:pk>/preview/",
+        public.citizen_thumbnail,
+        name="citizen_thumbnail",
+    ),
     path("attachments/<int:pk>/", staff.attachment, name="attachment"),
 ]

@@ -1,12 +1,12 @@
 """Staff pages under /<lang>/staff/: the dashboard and the CSV export.
 
-Both read ``Submission.objects.countable_by(user)`` (managers: every ministry, counted
-only; officers: their own ministry) and never show personal data to those who may not
-open items. The two-factor middleware guards /<lang>/staff/ like the admin.
+The dashboard reads the daily aggregates of ``DailyStat.objects.countable_by(user)``
+through ``feedback.stats`` (plus the live overdue items); the export reads
+``Submission.objects.countable_by(user)``. Managers: every ministry, counted only;
+officers: their own ministry. Neither shows personal data to those who may not open items. The two-factor middleware guards /<lang>/staff/ like the admin.
 """
 
 import csv
-import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -52,10 +52,6 @@ def _filterset(request: HttpRequest) -> SubmissionFilter:
         # An officer's choices are their own ministry: others would only ever be empty.
         filterset.form.fields["ministry"].queryset = Ministry.objects.filter(pk=scope.ministry_id)
     return filterset
-
-
-def _days(value: datetime.timedelta | None) -> float | None:
-    return None if value is None else value.total_seconds() / 86400
 
 
 def bar_chart(weeks: list[stats.WeekRow], rtl: bool) -> dict:
@@ -107,8 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "row": row,
             "name": row.name or _("Not routed yet"),
-            "first_response_days": _days(row.median_first_response),
-            "answer_days": _days(row.median_answer),
+            "first_response_days": row.median_first_response,
+            "answer_days": row.median_answer,
         }
         for row in data.ministries
     ]
@@ -116,8 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "data": data,
         "scope_name": scope_name,
         "ministries": ministries,
-        "first_response_days": _days(data.first_response_all),
-        "answer_days": _days(data.answer_all),
+        "first_response_days": data.first_response_all,
+        "answer_days": data.answer_all,
         "chart": bar_chart(data.weeks, translation.get_language_bidi()),
         "can_open_items": scope.opens_items,
         "filter": _filterset(request),

@@ -1,28 +1,37 @@
 """Public pages of the feedback app (send, confirmation, tracking). Views parse input,
 call ``workflow``/querysets, and render."""
 
-import contextlib
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib import messages
+from django.db import DatabaseError
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import ratelimit, workflow
+from feedback import confirmation, formpage, ratelimit, thumbnails, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
-from feedback.models import Kind, Submission
+from feedback.models import Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
+from portal import pagecache
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
 
-SENT_SESSION_KEY = "feedback_sent"
+# The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
+# other query string is rendered, so junk ones store nothing.
+BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
+# Seconds a citizen is asked to wait after a temporary failure (full disk, database).
+RETRY_AFTER_SECONDS = 60
 
+# Seconds a tracking page is kept; a change of the item makes it stale at once.
+TRACKING_PAGE_SECONDS = 300
 
 # The form's text alone (5,000 characters of details, even percent-encoded Arabic) stays
 # well under this: a larger body carries files.
@@ -35,12 +44,15 @@ FORM_TEXT_BYTES = 64 * 1024
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not ratelimit.hit("submit_address", client_address(request)):
-            # The files are not even read; the text comes back so nothing typed is lost.
+            # New files are not even read; the text and the files kept from an earlier
+            # try come back, so nothing typed or already sent is lost.
             return _too_many(request, SubmissionForm(request.POST), "submit_address")
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["email"] and not ratelimit.hit("submit_email", data["email"]):
+            if data["email"] and not ratelimit.hit(
+                "submit_email", ratelimit.mailbox(data["email"])
+            ):
                 return _too_many(request, form, "submit_email")
             try:
                 submission = workflow.submit(
@@ -53,8 +65,10 @@ def submit(request: HttpRequest) -> HttpResponse:
                     email=data["email"],
                     phone=data["phone"],
                     files=data["attachments"],
+                    kept=form.kept_uploads,
                 )
-            except Exception:
+            except Exception as error:
+                # workflow.submit is all or nothing: no row and no file is left behind.
                 logger.exception("feedback could not be saved")
                 form.add_error(
                     None,
@@ -62,9 +76,15 @@ def submit(request: HttpRequest) -> HttpResponse:
                         "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
                     ),
                 )
-                return _render_form(request, form, status=500)
-            request.session[SENT_SESSION_KEY] = submission.reference
-            return redirect("feedback:sent")
+                # A full disk or an unreachable database is temporary: 503, try again later.
+                temporary = isinstance(error, (OSError, DatabaseError))
+                response = _render_form(request, form, status=503 if temporary else 500)
+                if temporary:
+                    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
+            response = redirect("feedback:sent")
+            confirmation.remember(response, submission.reference)
+            return response
         if form.is_bot:
             # Say nothing useful to a bot; a person never sees the hidden field.
             return redirect("feedback:new")
@@ -72,7 +92,23 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
+    if _is_anonymous(request) and request.META.get("QUERY_STRING", "") in BLANK_FORM_QUERIES:
+        # The same page for every anonymous visitor but the CSRF token: stored once.
+        return formpage.blank_form(
+            request,
+            lambda csrf_token: _render_form(
+                request, SubmissionForm(initial=initial), csrf_token=csrf_token
+            ),
+        )
     return _render_form(request, SubmissionForm(initial=initial))
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    """From the cookies alone (reading request.user would read the session): no session
+    and no message waiting to be shown."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )
 
 
 def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
@@ -92,30 +128,39 @@ def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpRes
     return response
 
 
-def _render_form(request: HttpRequest, form: SubmissionForm, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: SubmissionForm, status: int = 200, csrf_token: str | None = None
+) -> HttpResponse:
+    if form.is_bound:
+        form.keep_uploads()  # whatever the error, the files already cleaned come back
     topics = list(form.fields["topic"].queryset)
-    return render(
-        request,
-        "feedback/submit.html",
-        {"form": form, "topics": topics, "kinds": Kind},
-        status=status,
-    )
+    context = {"form": form, "topics": topics, "kinds": Kind}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render(request, "feedback/submit.html", context, status=status)
 
 
 @never_cache
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
-    """The confirmation. The private link is shown once: the session entry is consumed."""
-    reference = request.session.pop(SENT_SESSION_KEY, None)
-    if not reference:
-        return redirect("feedback:track")
-    submission = get_object_or_404(Submission.objects.select_related("topic"), reference=reference)
-    response = render(
-        request,
-        "feedback/sent.html",
-        {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+    """The confirmation. The private link is shown once: the cookie is consumed."""
+    reference = confirmation.read_once(request)
+    submission = (
+        Submission.objects.select_related("topic").filter(reference=reference).first()
+        if reference
+        else None
     )
-    response["Referrer-Policy"] = "no-referrer"
+    if submission is None:
+        response = redirect("feedback:track")
+    else:
+        response = render(
+            request,
+            "feedback/sent.html",
+            {"submission": submission, "tracking_path": tracking_path(submission.reference)},
+        )
+        response["Referrer-Policy"] = "no-referrer"
+    if confirmation.COOKIE in request.COOKIES:
+        confirmation.forget(response)
     return response
 
 
@@ -143,32 +188,54 @@ def track(request: HttpRequest) -> HttpResponse:
 def _find(reference: str, email: str) -> Submission | None:
     if not reference or not email:
         return None
-    return (
-        Submission.objects.select_related("topic", "ministry")
-        .exclude(email="")
-        .filter(reference=reference, email__iexact=email)
-        .first()
+    return _tracked().exclude(email="").filter(reference=reference, email__iexact=email).first()
+
+
+def _tracked():
+    # Whether it has files comes with the item: the stored page's one query stays one.
+    return Submission.objects.select_related("topic", "ministry").annotate(
+        has_attachments=Exists(Attachment.objects.filter(submission=OuterRef("pk")))
     )
 
 
-def _submission_for_token(token: str) -> Submission:
-    """The item a private tracking link names; 404 for a forged or tampered link."""
+def _submission_for_token(token: str) -> Submission | None:
+    """The item a private tracking link names; None for a forged or mistyped link."""
     reference = read_token(token)
-    submission = (
-        Submission.objects.select_related("topic", "ministry").filter(reference=reference).first()
-        if reference
-        else None
-    )
-    if submission is None:
-        raise Http404
-    return submission
+    return _tracked().filter(reference=reference).first() if reference else None
+
+
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    """A mistyped, cut or forged private link: the same page whatever the link holds, so it
+    tells nothing about which references exist; it points to tracking by reference."""
+    response = render(request, "feedback/track_not_found.html", status=404)
+    return _private_link_headers(response)
 
 
 @never_cache
 @require_GET
 def track_link(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission_for_token(token)
+    if submission is None:
+        return _link_not_found(request)
+    if _is_storable(request, submission):
+        # The same page until the item changes (every change of it goes through
+        # workflow.transition(), which sets updated_at); the forms' tokens are per visitor.
+        response = pagecache.page_with_csrf_token(
+            request,
+            "feedback-tracking",
+            lambda csrf_token: _render_tracking(request, submission, csrf_token=csrf_token),
+            timeout=TRACKING_PAGE_SECONDS,
+            version=f"{submission.updated_at.isoformat()}|{submission.status}",
+        )
+        return _private_link_headers(response)
     return _render_tracking(request, submission)
+
+
+def _is_storable(request: HttpRequest, submission: Submission) -> bool:
+    """A page that lists the citizen's files (their names are personal data) is never put
+    in the shared cache: a copy there would outlive an erasure by its lifetime."""
+    shows_files = submission.has_attachments and submission.personal_data_erased_at is None
+    return _is_anonymous(request) and not request.META.get("QUERY_STRING") and not shows_files
 
 
 def _render_tracking(
@@ -176,25 +243,35 @@ def _render_tracking(
     submission: Submission,
     rating_form: RatingForm | None = None,
     status: int = 200,
-    erasure_form: ErasureRequestForm | None = None,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
-    response = render(
-        request,
-        "feedback/track_detail.html",
-        {
-            "submission": submission,
-            "events": list(submission.public_events),
-            # The rating posts to the private link's address: whoever sees this page
-            # (by link, or by reference and e-mail) may rate the answer.
-            "token": make_token(submission.reference),
-            "rating_form": rating_form if submission.can_be_rated else None,
-            "erasure_form": erasure_form or ErasureRequestForm(),
-            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
-        },
-        status=status,
-    )
+    events = list(submission.public_events)
+    token = make_token(submission.reference)
+    context = {
+        "submission": submission,
+        "answer": Submission.answer_in(events),
+        # Newest first: the latest step is what the citizen comes back for.
+        "events": events[::-1],
+        "attachments": (
+            list(Attachment.objects.shown_to_citizen(submission.reference))
+            if submission.has_attachments
+            else []
+        ),
+        # The forms post to the private link's address: whoever sees this page (by link,
+        # or by reference and e-mail) may rate the answer or ask for the erasure.
+        "token": token,
+        "private_link": request.build_absolute_uri(tracking_path(submission.reference)),
+        "rating_form": rating_form if submission.can_be_rated else None,
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    response = render(request, "feedback/track_detail.html", context, status=status)
+    return _private_link_headers(response)
+
+
+def _private_link_headers(response: HttpResponse) -> HttpResponse:
     # The private link is in the address bar: never send it to another site. same-origin,
     # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
     # check then refuses the rating form on this page.
@@ -208,24 +285,102 @@ def _render_tracking(
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The citizen rates the answer once (1-5, optional comment); the request is closed."""
     submission = _submission_for_token(token)
+    if submission is None:
+        return _link_not_found(request)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_tracking(request, submission, rating_form=form, status=400)
-    # Rated already (a second tab, a double click): the page shows the first rating.
-    with contextlib.suppress(workflow.WorkflowError):
+    try:
         workflow.rate(
             submission, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except workflow.InvalidInput as error:
+        # A comment after the erasure (from a page opened before it): said on the form.
+        form.add_error("comment", str(error))
+        return _render_tracking(request, submission, rating_form=form, status=400)
+    except workflow.AlreadyRated:
+        pass  # a second tab, a double click: the page shows the first rating
+    else:
+        messages.success(
+            request,
+            _("Thank you for your rating. The ministry will see it, and your request is closed."),
         )
     return redirect("feedback:track_link", token=token)
 
 
 @never_cache
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
-    """The citizen asks for their personal data to be deleted; moderators do it."""
+    """The citizen's own page to ask for their personal data to be deleted (moderators do
+    it): what is deleted and what stays, then a confirmation."""
     submission = _submission_for_token(token)
-    form = ErasureRequestForm(request.POST)
-    if not form.is_valid():
-        return _render_tracking(request, submission, erasure_form=form, status=400)
-    workflow.request_erasure(submission)
-    return redirect("feedback:track_link", token=token)
+    if submission is None:
+        return _link_not_found(request)
+    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not submission.erasure_requested and submission.personal_data_erased_at is None:
+            workflow.request_erasure(submission)
+            messages.success(
+                request,
+                _(
+                    "Your request to delete your personal data was sent. The centre's moderators will delete it shortly."
+                ),
+            )
+        return redirect("feedback:track_link", token=token)
+    context = {
+        "submission": submission,
+        "form": form,
+        "tracking_path": tracking_path(submission.reference),
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+    }
+    response = render(
+        request,
+        "feedback/erasure_request.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+    return _private_link_headers(response)
+
+
+@never_cache
+@require_GET
+def citizen_attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The citizen's own file, by the private link's token: an image shown, a PDF saved."""
+    item = _citizen_file(token, pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not item.is_image,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    return _file_headers(response)
+
+
+@never_cache
+@require_GET
+def citizen_thumbnail(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The small preview of the citizen's own image, stored with it: served as it is, no
+    image decoded here (``feedback.thumbnails``)."""
+    item = _citizen_file(token, pk)
+    if not item.preview:
+        raise Http404  # a PDF, or an image stored before previews were: the page shows a tile
+    with item.preview.open("rb") as stored:
+        content = stored.read()
+    return _file_headers(HttpResponse(content, content_type=thumbnails.THUMBNAIL_CONTENT_TYPE))
+
+
+def _citizen_file(token: str, pk: int) -> Attachment:
+    attachment = Attachment.objects.shown_to_citizen(read_token(token)).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def _file_headers(response: HttpResponse) -> HttpResponse:
+    # A file is never a page: no script, no plug-in, no sniffing; its address holds the
+    # private link's token, so it is sent to no one (not even this site) as a referrer.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

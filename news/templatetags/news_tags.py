@@ -16,23 +16,40 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.inclusion_tag("news/_latest.html")
-def latest_news(count: int = 4) -> dict:
-    """The home page's latest-news slot (the news app owns what goes in it): one query."""
-    return {"articles": list(Article.objects.published().for_cards()[:count])}
+def latest_news(count: int = 4, skip_featured: int = 1) -> dict:
+    """The home page's latest-news slot (the news app owns what goes in it): one query.
+
+    The ``skip_featured`` stories the featured slot shows above it are left out, so the
+    first card never repeats the featured story."""
+    articles = Article.objects.published().for_cards()
+    if skip_featured:
+        featured = Article.objects.published().featured().values("pk")[:skip_featured]
+        articles = articles.exclude(pk__in=featured)
+    return {"articles": list(articles[:count])}
 
 
 @register.inclusion_tag("news/_featured.html")
 def featured_news(count: int = 1) -> dict:
     """The home page's featured stories, newest first: one query."""
-    articles = Article.objects.published().for_cards().filter(is_featured=True)[:count]
+    articles = Article.objects.published().for_cards().featured()[:count]
     return {"articles": list(articles)}
 
 
 @register.inclusion_tag("news/_picture.html")
-def picture(article: Article, sizes: str, eager: bool = False) -> dict:
+def picture(article: Article, sizes: str, eager: bool = False, decorative: bool = False) -> dict:
     """A responsive <picture>: WebP with a JPEG fallback, width and height against layout
-    shift, lazy loading unless the photo is the first thing on screen."""
-    return {"article": article, "photo": article.photo, "sizes": sizes, "eager": eager}
+    shift, lazy loading unless the photo is the first thing on screen.
+
+    ``decorative``: the photo of a card or teaser, beside a link that already carries the
+    title, gets ``alt=""`` (a screen reader would otherwise read each card twice); the
+    article page shows it with its description."""
+    return {
+        "article": article,
+        "photo": article.photo,
+        "sizes": sizes,
+        "eager": eager,
+        "decorative": decorative,
+    }
 
 
 @register.simple_tag(takes_context=True)

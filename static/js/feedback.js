@@ -36,4 +36,25 @@
     });
     update();
   });
+  // Copy buttons (the private link): shown only where the clipboard can be written; the
+  // link itself stays on the page to select by hand.
+  document.querySelectorAll("[data-copy]").forEach(function (box) {
+    var source = document.getElementById(box.getAttribute("data-copy"));
+    var button = box.querySelector("button");
+    var status = box.querySelector("[role=status]");
+    if (!source || !button || !navigator.clipboard || !window.isSecureContext) {
+      return;
+    }
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(
+        function () {
+          status.textContent = box.getAttribute("data-copied");
+        },
+        function () {
+          status.textContent = box.getAttribute("data-failed");
+        }
+      );
+    });
+  });
 })();

@@ -16,3 +16,20 @@
     });
   });
 })();
+
+// The filter form sends only the fields that hold something: no "q=&category=" in the
+// address (the server redirects such addresses to the clean one anyway).
+(function () {
+  "use strict";
+  document.querySelectorAll("form.news-filters").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && !field.disabled && field.value.trim() === "") field.disabled = true;
+      });
+      // Re-enabled when the page is shown again from the back-forward cache.
+      window.addEventListener("pageshow", function () {
+        Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+      }, { once: true });
+    });
+  });
+})();

@@ -62,6 +62,14 @@ def test_bench_seed_writes_consistent_rows():
             assert item.duplicate_of_id is not None
         if item.status in (Submission.Status.SUBMITTED, Submission.Status.REJECTED):
             assert item.ministry_id is None
+    # COPY bypasses the workflow: the seed rebuilt the statistics the dashboard reads.
+    from feedback import stats
+
+    figures = stats.summary(None)
+    assert figures.received == Submission.objects.count()
+    for status, count in figures.by_status.items():
+        assert count == Submission.objects.filter(status=status).count(), status
+    assert figures.median("answer") is not None
     article = Article.objects.filter(slug__startswith="bench-").first()
     assert Article.objects.search(article.title_en.split()[0]).filter(pk=article.pk).exists()
     # Topping up: a second run with the same target adds nothing.
@@ -157,3 +165,17 @@ def test_redis_cache_shares_one_client_per_pool():
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
     cache.set("bench:shared-client", "ok", 10)
     assert cache.get("bench:shared-client") == "ok"
+
+
+@pytest.mark.django_db
+def test_the_search_scenario_sends_hundreds_of_distinct_searches_that_are_cache_misses(client):
+    from bench.management.commands.bench_run import Command
+
+    paths = Command().search_paths()
+    assert len(set(paths)) == len(paths) >= 2000
+    assert {path.split("/")[1] for path in paths} == {"ar", "en"}
+    make_article(title_ar="افتتاح مشروع الطرق", title_en="Opening of the roads project")
+    for path in paths[:20]:
+        response = client.get(path)
+        assert response.status_code == 200, path  # not redirected: only the `q` it reads
+        assert response["X-News-Cache"] == "miss", path

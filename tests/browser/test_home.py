@@ -55,3 +55,32 @@ def test_fonts_and_styles_come_from_this_site_only(demo_site, new_page):
     assert requested
     assert all(url.startswith(demo_site.url) for url in requested), requested
     assert any(url.endswith(".woff2") for url in requested)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_phone_header_is_one_row(demo_site, new_page, lang):
+    page = new_page(viewport=PHONE)
+    page.goto(f"{demo_site.url}/{lang}/")
+    brand = page.locator(".brand").bounding_box()
+    switch = page.locator(".language-switch a").bounding_box()
+    # The language switch sits beside the name, not on a row of its own.
+    assert switch["y"] < brand["y"] + brand["height"]
+    assert page.locator(".site-header__inner").bounding_box()["height"] <= 90
+
+
+@pytest.mark.parametrize(("width_name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_no_lone_card_on_the_last_row(demo_site, new_page, width_name, viewport):
+    """The home page's four latest cards and the news list's twelve: each row of the grid
+    is full, or its last card takes the whole row."""
+    page = new_page(viewport=viewport)
+    for url in ("/en/", "/en/news/", "/ar/news/?q=منتدى"):
+        page.goto(demo_site.url + url)
+        grid = page.locator(".news-grid").first
+        width = grid.bounding_box()["width"]
+        cards = [li.bounding_box() for li in grid.locator("> li").all()]
+        rows: dict[int, list] = {}
+        for box in cards:
+            rows.setdefault(round(box["y"]), []).append(box)
+        last = rows[max(rows)]
+        if len(rows) > 1 and len(last) == 1:
+            assert last[0]["width"] >= width - 2, f"{url}: a lone card on the last row"

@@ -96,7 +96,7 @@ def _fill_tab(page, name: str, value: str) -> None:
         panel = page.evaluate(
             "id => document.getElementById(id).closest('.ui-tabs-panel').id", f"id_{name}"
         )
-        page.locator(f"a[href='#{panel}']").click()
+        page.locator(f"[role=tab][aria-controls='{panel}']").click()
     field.fill(value)
 
 

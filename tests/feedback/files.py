@@ -79,11 +79,13 @@ HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></bod
 SCRIPT = b"#!/bin/sh\nrm -rf /\n"
 
 
-def minimal_pdf() -> bytes:
+def raw_pdf(catalog: bytes = b"<< /Type /Catalog /Pages 2 0 R >>", extra=()) -> bytes:
+    """A PDF written byte by byte (what pikepdf would not write: escaped names, ...)."""
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        catalog,
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        *extra,
     ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -101,10 +103,13 @@ def minimal_pdf() -> bytes:
     return out.getvalue()
 
 
+def minimal_pdf() -> bytes:
+    return raw_pdf()
+
+
 def pdf_with_javascript() -> bytes:
-    return minimal_pdf().replace(
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+    return raw_pdf(
+        catalog=b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
     )
 
 
@@ -137,4 +142,11 @@ def jpeg_with_xmp_location() -> bytes:
     buffer = io.BytesIO()
     xmp = b"<x:xmpmeta><exif:GPSLatitude>23.5880</exif:GPSLatitude><script>x</script></x:xmpmeta>"
     Image.new("RGB", (16, 16)).save(buffer, "JPEG", xmp=xmp)
+    return buffer.getvalue()
+
+
+def flat_image(fmt: str, size: tuple[int, int], **options) -> bytes:
+    """One colour over a huge area: a few KB on the wire, megapixels once decoded."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(buffer, fmt, **options)
     return buffer.getvalue()

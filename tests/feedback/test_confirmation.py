@@ -81,3 +81,82 @@ def test_confirmation_page_shows_reference_next_steps_and_link_once(client, form
     again = client.get(f"/{lang}/feedback/sent/")
     assert again.status_code == 302
     assert submission.reference not in client.get(again["Location"]).content.decode()
+
+
+# --- The way to the confirmation page: a signed cookie, no session (issue 12) ----------
+@pytest.mark.django_db
+def test_sending_creates_no_session_and_the_cookie_is_private_and_short_lived(client, form_data):
+    from django.contrib.sessions.models import Session
+
+    response = client.post("/en/feedback/new/", form_data(email=""))
+    assert response.status_code == 302
+    assert response["Location"] == "/en/feedback/sent/"
+    cookie = response.cookies["feedback_sent"]
+    assert cookie["httponly"]
+    assert cookie["path"] == "/en/feedback/sent/"
+    assert 0 < int(cookie["max-age"]) <= 600
+    assert client.cookies.get("sessionid") is None
+    page = client.get("/en/feedback/sent/")
+    assert Submission.objects.get().reference in page.content.decode()
+    # Consumed: the browser is told to delete it.
+    assert page.cookies["feedback_sent"]["max-age"] == 0
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_submission_writes_only_its_rows(client, form_data):
+    """One transaction: the reference (its savepoint), the item, its audit row and its two
+    statistics rows (day and month, upserted); no session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.post("/en/feedback/new/", form_data(email=""))
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 4, writes
+    assert "feedback_submission" in writes[0]
+    assert "feedback_submissionevent" in writes[1]
+    assert {"feedback_dailystat", "feedback_monthlystat"} == {
+        table
+        for sql in writes[2:]
+        for table in ("feedback_dailystat", "feedback_monthlystat")
+        if f'"{table}"' in sql.split("(")[0]
+    }
+    assert not any("django_session" in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+def test_a_replayed_confirmation_cookie_shows_nothing(client, form_data):
+    client.post("/en/feedback/new/", form_data(email=""))
+    value = client.cookies["feedback_sent"].value
+    reference = Submission.objects.get().reference
+    assert reference in client.get("/en/feedback/sent/").content.decode()
+    # The same cookie sent again (copied from the browser): the link is not shown again.
+    client.cookies["feedback_sent"] = value
+    again = client.get("/en/feedback/sent/")
+    assert again.status_code == 302
+    assert again["Location"] == "/en/feedback/track/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forged", ["{ref}", "{ref}:AAAA:BBBB", "", "x" * 5000])
+def test_a_made_up_confirmation_cookie_shows_nothing(client, form_data, forged):
+    client.post("/en/feedback/new/", form_data(email=""))
+    client.cookies["feedback_sent"] = forged.format(ref=Submission.objects.get().reference)
+    response = client.get("/en/feedback/sent/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/feedback/track/"
+
+
+@pytest.mark.django_db
+def test_an_expired_confirmation_cookie_shows_nothing(client, form_data, monkeypatch):
+    import time
+
+    now = time.time()
+    # The cookie was signed 11 minutes ago (its signature carries the time).
+    monkeypatch.setattr("django.core.signing.time.time", lambda: now - 11 * 60)
+    client.post("/en/feedback/new/", form_data(email=""))
+    monkeypatch.undo()
+    response = client.get("/en/feedback/sent/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/feedback/track/"

@@ -111,7 +111,6 @@ def test_error_page_title_says_error_and_fields_are_described(client, form_data)
     assert "<title>Error: Send feedback" in page
     assert 'aria-describedby="id_subject_helptext id_subject_error"' in page
     assert 'aria-invalid="true"' in page
-    assert "choose your files again" in page
 
 
 @pytest.mark.django_db

@@ -99,16 +99,16 @@ def test_a_failing_mail_server_is_retried(
 ):
     settings.FEEDBACK_MAIL_ATTEMPTS = 3  # the database worker's default in production
     settings.FEEDBACK_MAIL_RETRY_SECONDS = 0
-    real_send = feedback_mail.send_mail
+    real_send = feedback_mail.EmailMessage.send
     calls = []
 
-    def flaky(*args, **kwargs):
-        calls.append(args)
+    def flaky(message, *args, **kwargs):
+        calls.append(message)
         if len(calls) < 3:
             raise ConnectionRefusedError("mail server down")
-        return real_send(*args, **kwargs)
+        return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr(feedback_mail, "send_mail", flaky)
+    monkeypatch.setattr(feedback_mail.EmailMessage, "send", flaky)
     submission = in_state(S.ROUTED, topic, ministry_a)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.answer(submission, actor=officer_a, public_message="Done.")
@@ -123,7 +123,7 @@ def test_a_dead_mail_server_never_breaks_the_transition(
     def down(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(feedback_mail, "send_mail", down)
+    monkeypatch.setattr(feedback_mail.EmailMessage, "send", down)
     submission = in_state(S.ROUTED, topic, ministry_a)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.answer(submission, actor=officer_a, public_message="Done.")

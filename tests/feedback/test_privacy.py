@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from feedback import stats, workflow
-from feedback.models import Attachment, Submission, SubmissionEvent
+from feedback import dailystats, stats, workflow
+from feedback.models import Attachment, Submission, SubmissionEvent, private_storage
 from feedback.privacy import purge_personal_data
 from feedback.privacy import purge_personal_data_task as purge_task
 from feedback.tracking import tracking_path
@@ -66,8 +66,14 @@ def test_purge_erases_only_items_finished_longer_than_the_retention(
     recent = finished(topic, ministry_a, days_ago=300)
     still_open = finished(topic, ministry_a, days_ago=400, status="in_progress")
     before_history = history(old_closed)
-    before_stats = stats.build(Submission.objects.all())
-    assert len(stored_files()) == 4
+    dailystats.rebuild()  # the set-up wrote the states directly
+    before_stats = stats.build(None, Submission.objects.all())
+    # Each photo and its stored preview.
+    assert len(stored_files()) == 8
+    erased_paths = [
+        path for item in (old_closed, old_rejected) for path in item.attachments.get().stored_paths
+    ]
+    assert len(erased_paths) == 4
 
     with django_capture_on_commit_callbacks(execute=True):
         assert purge_personal_data() == 2
@@ -83,8 +89,12 @@ def test_purge_erases_only_items_finished_longer_than_the_retention(
         item.refresh_from_db()
         assert (item.name, item.email, item.phone) == (NAME, EMAIL, PHONE)
         assert item.attachments.count() == 1
-    assert len(stored_files()) == 2  # the erased items' files are gone from the disk
-    assert stats.build(Submission.objects.all()) == before_stats
+    # The erased items' files and previews are gone from the disk, the others' stay.
+    assert len(stored_files()) == 4
+    assert not any(private_storage.exists(path) for path in erased_paths)
+    assert stats.build(None, Submission.objects.all()) == before_stats
+    dailystats.rebuild()
+    assert stats.build(None, Submission.objects.all()) == before_stats
     # The audit trail keeps its shape: the same rows, plus one saying what happened.
     after = history(old_closed)
     assert after[:-1] == before_history
@@ -148,7 +158,11 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     page_url = tracking_path(item.reference, "en")
     erase_url = page_url + "erase/"
     page = client.get(page_url).content.decode()
-    assert "Delete my personal data" in page and "365 days after your request is closed" in page
+    # A quiet link on the tracking page; the explanation and the form are on their own page.
+    assert f'href="{erase_url}"' in page and 'name="confirm"' not in page
+    own_page = client.get(erase_url).content.decode()
+    assert "365 days after your request is closed" in own_page and 'name="confirm"' in own_page
+    assert "What stays" in own_page and f'href="{page_url}"' in own_page
 
     # The box must be ticked.
     response = client.post(erase_url, {})
@@ -159,8 +173,10 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     response = client.post(erase_url, {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == page_url
     page = client.get(page_url).content.decode()
-    assert "moderators will delete it shortly" in page
+    assert "moderators will delete it shortly" in page  # the message after the redirect
     assert "Deletion of personal data requested" in page  # a public event
+    assert f'href="{erase_url}"' not in client.get(page_url).content.decode()
+    assert "moderators will delete it shortly" in client.get(erase_url).content.decode()
     assert client.post(erase_url, {"confirm": "on"}).status_code == 302  # twice: no change
     assert item.events.filter(kind="erasure_requested").count() == 1
     admin_page = client_as(admin_user).get(f"/admin/feedback/submission/{item.pk}/change/")
@@ -182,6 +198,7 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     item.refresh_from_db()
     assert item.email == EMAIL
     attachment = item.attachments.get()
+    assert attachment.preview and len(stored_files()) == 2  # the photo and its preview
 
     moderator_client = client_as(moderator)
     download = moderator_client.get(f"/en/feedback/attachments/{attachment.pk}/")
@@ -237,8 +254,9 @@ def test_an_erasure_from_a_page_that_moved_on_is_refused_like_any_stale_action(
 def test_deletion_request_needs_a_valid_link(client, topic):
     item = make_submission(topic=topic)
     url = tracking_path(item.reference, "en") + "erase/"
-    assert client.get(url).status_code == 405
+    assert client.put(url).status_code == 405
     forged = url.replace(item.reference, "TW-AAAA-AAAA")
+    assert client.get(forged).status_code == 404
     assert client.post(forged, {"confirm": "on"}).status_code == 404
     assert client.post("/en/feedback/track/nonsense/erase/", {"confirm": "on"}).status_code == 404
     assert not Submission.objects.erasure_requested().exists()

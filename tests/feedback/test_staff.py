@@ -61,6 +61,26 @@ def test_admin_changelist_uses_visible_to(
 
 
 @pytest.mark.django_db
+def test_admin_list_columns_and_staff_page_links(
+    client_as, routed, unrouted, moderator, officer_a, officer_b
+):
+    """Each row links to the item's staff page; an officer's list (one ministry) has no
+    ministry column, a moderator's (every ministry) has."""
+    url = "/admin/feedback/submission/"
+    moderator_page = client_as(moderator).get(url).content.decode()
+    assert "column-ministry" in moderator_page
+    assert f'href="/ar/staff/items/{routed.reference}/"' in moderator_page
+    assert f'href="/ar/staff/items/{unrouted.reference}/"' in moderator_page
+    officer_page = client_as(officer_a).get(url).content.decode()
+    assert "column-ministry" not in officer_page
+    assert f'href="/ar/staff/items/{routed.reference}/"' in officer_page
+    assert unrouted.reference not in officer_page
+    outsider_page = client_as(officer_b).get(url).content.decode()
+    assert "column-ministry" not in outsider_page
+    assert routed.reference not in outsider_page
+
+
+@pytest.mark.django_db
 def test_admin_shows_submission_read_only_with_history(client_as, routed, officer_a):
     page = (
         client_as(officer_a).get(f"/admin/feedback/submission/{routed.pk}/change/").content.decode()

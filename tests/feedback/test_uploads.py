@@ -78,7 +78,12 @@ ATTACKS = [
     ("html renamed", "photo.jpg", files.HTML, "is not a JPEG, PNG or WebP photo or a PDF"),
     ("script renamed", "photo.jpg", files.SCRIPT, "is not a JPEG, PNG or WebP photo or a PDF"),
     ("gif", "anim.gif", files.gif_bytes(), "is not a JPEG, PNG or WebP photo or a PDF"),
-    ("fake pdf", "letter.pdf", files.FAKE_PDF, "is not a JPEG, PNG or WebP photo or a PDF"),
+    (
+        "fake pdf",
+        "letter.pdf",
+        files.FAKE_PDF,
+        "is a damaged, incomplete or password-protected PDF",
+    ),
     (
         "pdf with javascript",
         "form.pdf",
@@ -112,7 +117,7 @@ def test_upload_attacks_get_a_clear_error_and_nothing_is_stored(
     assert message in page
     assert f"“{name}”" in page
     assert 'href="#id_attachments"' in page  # linked from the error summary
-    assert "choose your files again" in page
+    assert "is kept" not in page  # a refused file is never kept for the next try
     assert Submission.objects.count() == 0
     assert stored_files() == []
 
@@ -196,3 +201,108 @@ def test_gps_exif_is_dropped_from_png_and_webp_too(client, form_data, image_form
         image = Image.open(io.BytesIO(stored.read()))
     assert image.format == image_format
     assert not image.getexif().get_ifd(0x8825)
+
+
+# --- the work of decoding is bounded (issue 10) --------------------------------------------
+# Small files of huge dimensions: under the old header bound of 40 MP, each decoded to
+# ~40 MP (120 MB and seconds of work); four clients sending three of them held every worker.
+HUGE_DIMENSIONS = [
+    ("wide.webp", ("WEBP", (16383, 2435)), "10,000 pixels a side"),  # ~71 KB, 39.9 MP
+    ("plan.png", ("PNG", (7800, 5100)), "24 megapixels"),  # ~125 KB, 39.8 MP
+    ("strip.png", ("PNG", (10_001, 100)), "10,000 pixels a side"),  # 1 MP, one side too long
+    # A progressive JPEG cannot be decoded reduced at a fraction of the memory: not reduced.
+    ("scan.jpg", ("JPEG", (6000, 4100), {"progressive": True}), "24 megapixels"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "spec", "bound"), HUGE_DIMENSIONS, ids=[case[0] for case in HUGE_DIMENSIONS]
+)
+def test_huge_dimensions_are_refused_before_decoding(client, form_data, name, spec, bound):
+    fmt, size, *options = spec
+    content = files.flat_image(fmt, size, **(options[0] if options else {}))
+    assert len(content) < 200_000  # small on the wire: only the dimensions are hostile
+
+    response = post(client, form_data, [files.upload(name, content)])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"“{name}” is too large an image." in page
+    assert bound in page
+    assert Submission.objects.count() == 0
+    assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_image_bound_errors_are_translated(client, form_data):
+    content = files.flat_image("WEBP", (16383, 2435))
+    response = post(client, form_data, [files.upload("wide.webp", content)], lang="ar")
+    assert "أبعاد الصورة «wide.webp» كبيرة جدًا" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_large_jpeg_is_accepted_reduced_while_decoding(client, form_data):
+    # 72 MP and 12,000 px wide: over both bounds, but decoded at half size it is 18 MP.
+    content = files.flat_image("JPEG", (12_000, 6_000))
+
+    response = post(client, form_data, [files.upload("camera.jpg", content)])
+
+    assert response.status_code == 302
+    with Attachment.objects.get().file.open("rb") as stored:
+        assert Image.open(stored).size == (6_000, 3_000)
+
+
+@pytest.mark.django_db
+def test_images_of_one_request_share_a_pixel_budget(client, form_data):
+    # Each 20 MP photo is within the bound of an image; three are over 50 MP together.
+    photo = files.flat_image("JPEG", (5_000, 4_000))
+    uploads = [files.upload(name, photo) for name in ("a.jpg", "b.jpg", "c.jpg")]
+
+    response = post(client, form_data, uploads)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“c.jpg” takes the photos of this message over 50 megapixels together." in page
+    # The two others are not refused: kept for the next try, no attachment stored yet.
+    assert "“a.jpg” is kept: you do not need to choose it again." in page
+    assert "“b.jpg” is kept: you do not need to choose it again." in page
+    assert Submission.objects.count() == 0
+    assert [path.parent.name for path in stored_files()] == ["kept", "kept"]
+
+
+@pytest.mark.django_db
+def test_the_request_budget_is_a_setting(client, form_data, settings):
+    settings.FEEDBACK_MAX_REQUEST_PIXELS = 2_000_000
+    photo = files.flat_image("PNG", (1_000, 1_000))
+    uploads = [files.upload("a.png", photo), files.upload("b.png", photo)]
+    assert post(client, form_data, uploads).status_code == 302
+    Submission.objects.all().delete()
+
+    uploads = [files.upload(name, photo) for name in ("a.png", "b.png", "c.png")]
+    response = post(client, form_data, uploads, lang="ar")
+    assert "بإضافة «c.png» تتجاوز صور هذه الرسالة مجتمعةً 2 ميغابكسل" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_webp_pixel_counts_twice(client, form_data):
+    # Pillow's WebP decoder holds two RGBA canvases besides the image: half the bound.
+    size = (5_000, 2_500)  # 12.5 MP
+    png = files.upload("plan.png", files.flat_image("PNG", size))
+    assert post(client, form_data, [png]).status_code == 302
+
+    webp = files.upload("plan.webp", files.flat_image("WEBP", size))
+    response = post(client, form_data, [webp])
+    page = response.content.decode()
+    assert "“plan.webp” is too large an image. Photos up to 12 megapixels" in page
+
+
+@pytest.mark.django_db
+def test_a_multi_picture_jpeg_is_refused_clearly(client, form_data):
+    # The JPEG decoder answers "MPO" for a phone's multi-picture file: not one we store.
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (40, 30)), Image.new("RGB", (40, 30), (9, 9, 9))
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    response = post(client, form_data, [files.upload("3d.jpg", buffer.getvalue())])
+    assert response.status_code == 200
+    assert "“3d.jpg” is not a JPEG, PNG or WebP photo or a PDF" in response.content.decode()

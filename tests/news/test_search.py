@@ -1,5 +1,9 @@
+import datetime
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,3 +117,59 @@ def test_arabic_trigram_search_uses_the_index_on_postgresql(expected_database_ve
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "news_article_search_trgm" in plan
     assert len(Article.objects.search("منتدى")) == 1
+
+
+@pytest.mark.django_db
+def test_a_word_in_very_many_articles_lists_the_newest_matches_title_first(client, monkeypatch):
+    """A search lists the newest SEARCH_RESULTS_MAX matches (issue 12: a word in every
+    article made each search read and sort the whole table), title matches first, and
+    says that there are more."""
+    from news import models, views
+
+    monkeypatch.setattr(models, "SEARCH_RESULTS_MAX", 3)
+    monkeypatch.setattr(views, "SEARCH_RESULTS_MAX", 3)
+    now = timezone.now()
+    old_title = make_article(
+        title_en="Muscat forum", slug="old", publish_at=now - datetime.timedelta(days=9)
+    )
+    newest = [
+        make_article(
+            title_en=f"Item {n}", summary_en="In Muscat", slug=f"new-{n}",
+            publish_at=now - datetime.timedelta(days=n),
+        )
+        for n in range(1, 5)
+    ]  # fmt: skip
+    newer_title = make_article(
+        title_en="Muscat days", slug="title", publish_at=now - datetime.timedelta(days=2, hours=1)
+    )
+    # The three newest matches: item 1, item 2, "Muscat days"; the title match first.
+    assert list(Article.objects.search("muscat")) == [newer_title, newest[0], newest[1]]
+    assert old_title not in Article.objects.search("muscat")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/news/?q=muscat").content.decode()
+    # The count for the pages, and the page: each reads at most the newest matches.
+    searches = [q["sql"] for q in queries if "search_text" in q["sql"].split("FROM", 1)[-1]]
+    assert len(searches) == 2, searches
+    assert all("LIMIT 3" in sql for sql in searches), searches
+    assert "More than 3 articles found: the newest 3 are listed." in page
+    narrow = client.get("/en/news/?q=muscat+forum").content.decode()
+    assert "1 article found" in narrow
+    assert "old/" in narrow
+
+
+@pytest.mark.django_db
+def test_searches_share_the_archive_months_until_the_news_change(
+    client, django_capture_on_commit_callbacks
+):
+    article = make_article(title_en="Forum opens")
+    client.get("/en/news/?q=forum")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/news/?q=opens")
+    assert not [q for q in queries if "trunc" in q["sql"].lower()]
+    assert "Archive" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.publish_at -= datetime.timedelta(days=400)
+        article.save()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/news/?q=forum")
+    assert [q for q in queries if "trunc" in q["sql"].lower()]

@@ -18,10 +18,11 @@ def test_readiness_checks_database_and_cache(client):
 
 
 @pytest.mark.django_db
-def test_readiness_reports_a_broken_cache(client, settings):
+def test_readiness_names_a_broken_cache_but_stays_ready(client, settings):
+    # The site works without the cache (docs/operations.md): the server stays in rotation.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "failing"}
 
 

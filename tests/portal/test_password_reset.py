@@ -125,3 +125,21 @@ def test_password_reset_is_rate_limited_per_address_and_per_e_mail(member, setti
     other_address = Client(REMOTE_ADDR="10.9.9.9")
     other_address.post("/en/account/password-reset/", {"email": "salma@staff.example"})
     assert len(mail.outbox) == 1  # still one mail to that inbox this hour
+
+
+def test_the_reset_limit_holds_while_the_shared_cache_is_down(member, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.STAFF_PASSWORD_RESET_LIMITS = {"reset_address": (1, 3600), "reset_email": (1, 3600)}
+    client = Client(REMOTE_ADDR="10.7.7.7")
+    assert (
+        client.post("/en/account/password-reset/", {"email": "x@staff.example"}).status_code == 302
+    )
+    assert (
+        client.post("/en/account/password-reset/", {"email": "x@staff.example"}).status_code == 429
+    )

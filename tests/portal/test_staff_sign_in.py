@@ -385,3 +385,36 @@ def test_staff_sessions_end_after_thirty_idle_minutes(client, staff_user):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_page_views_write_the_session_at_most_once_a_minute(client, staff_user):
+    """The idle expiry slides without a commit on every page view (issue 12)."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    cookie = sign_in(client, "salim", PASSWORD).cookies["sessionid"]
+    client.get("/admin/")
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get("/admin/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # A minute and a half later the next view pushes the end forward again.
+    Session.objects.filter(session_key=cookie.value).update(
+        expire_date=timezone.now() + timedelta(minutes=28, seconds=30)
+    )
+    client.get("/admin/")
+    session = Session.objects.get(session_key=cookie.value)
+    assert session.expire_date > timezone.now() + timedelta(minutes=29, seconds=50)
+
+
+def test_a_made_up_session_cookie_stores_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "madeupmadeupmadeupmadeupmadeup12"
+    client.get("/admin/login/")
+    client.get("/en/staff/")
+    assert not Session.objects.exists()

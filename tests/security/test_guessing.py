@@ -41,6 +41,7 @@ def test_reference_and_email_must_both_match_and_failures_look_alike(client, ite
 def test_guessed_or_forged_tracking_links_are_not_found(client, item):
     real = track_url(item)
     assert client.get(real).status_code == 200  # the control
+    attachment = item.attachments.get()
     token = real.rstrip("/").rsplit("/", 1)[1]
     forged = [
         item.reference,  # the reference alone
@@ -58,6 +59,9 @@ def test_guessed_or_forged_tracking_links_are_not_found(client, item):
         )
         response = client.post(f"/en/feedback/track/{candidate}/erase/", {"confirm": "on"})
         assert response.status_code == 404
+        for file_url in (f"files/{attachment.pk}/", f"files/{attachment.pk}/preview/"):
+            response = client.get(f"/en/feedback/track/{candidate}/{file_url}")
+            assert response.status_code == 404, (candidate, file_url)
     item.refresh_from_db()
     assert item.rating is None and item.erasure_requested_at is None
 

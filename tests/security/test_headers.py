@@ -31,6 +31,8 @@ PAGES = [
     ("feedback sent (no session)", None, "/en/feedback/sent/"),
     ("tracking form", None, "/en/feedback/track/"),
     ("tracking page", None, "{track}"),
+    ("deletion request page", None, "{track}erase/"),
+    ("broken tracking link", None, "/ar/feedback/track/TW-AAAA-AAAA:cut/"),
     ("not found", None, "/en/no-such-page/"),
     ("wrong method", None, "/en/feedback/track/{token}/rate/"),
     ("staff without sign-in", None, "/en/staff/"),
@@ -139,6 +141,23 @@ def test_an_attachment_download_is_sandboxed(client_as, moderator, item):
 
 
 @pytest.mark.django_db
+def test_the_citizens_own_files_are_sandboxed(client, item):
+    """The citizen's view of their files (the tracking page's stored previews) answers as the
+    staff download does, and sends its address (the private link's token) to no one."""
+    attachment = item.attachments.get()
+    base = f"{track_url(item)}files/{attachment.pk}/"
+    for url in (base, base + "preview/"):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in response["Cache-Control"]
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end: the client closes it
+
+
+@pytest.mark.django_db
 def test_plain_http_gets_no_hsts_but_the_rest(client):
     """HSTS only over HTTPS (browsers ignore it on http); production redirects http."""
     response = client.get("/en/")
@@ -148,7 +167,16 @@ def test_plain_http_gets_no_hsts_but_the_rest(client):
 
 @pytest.mark.django_db
 def test_staff_cookies_are_httponly_and_same_site(client_as, moderator):
-    response = client_as(moderator).get("/en/staff/", secure=True)
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    staff = client_as(moderator)
+    # The cookie is sent again whenever the session's expiry moves forward (at most once
+    # a minute, portal/sessions.py): here its stored expiry is two minutes behind.
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=28))
+    response = staff.get("/en/staff/", secure=True)
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     # Gone with the browser; the 30-minute idle expiry is kept on the server

@@ -4,6 +4,9 @@ every parameter of every list, search and form: never a 500 (a clear page, a 400
 
 import pytest
 
+from feedback.models import Submission
+from portal.text import clean_citizen_text, is_one_line
+
 ODD_VALUES = [
     "\x00",
     "abc\x00def",
@@ -105,13 +108,23 @@ def test_odd_values_in_the_public_forms_are_form_errors(client, topic, settings,
         key: (10_000, seconds) for key, (_, seconds) in settings.FEEDBACK_RATE_LIMITS.items()
     }
     base = {
-        "kind": "complaint", "topic": topic.pk, "subject": "Subject", "body": "Details",
+        # Valid as it is (details of 10 characters at least): each odd value is then the
+        # only thing that can refuse the post, or get stored.
+        "kind": "complaint", "topic": topic.pk, "subject": "Subject", "body": "Details of it",
         "email": "a@example.com", "consent": "on", "reference": "TW-AAAA-AAAA",
     }  # fmt: skip
     for field in fields:
         for value in ODD_VALUES:
             response = client.post(path, {**base, field: value})
             assert response.status_code in (200, 302, 400, 429), (path, field, repr(value))
+            if field in ("subject", "name") and not is_one_line(value):
+                # Issue 10, item 4: a name or subject is one line; refused on the form.
+                assert response.status_code == 200, (field, repr(value))
+    # Whatever was stored carries no control character or bidi override.
+    assert path == "/en/feedback/track/" or Submission.objects.exists()
+    for subject, name, body in Submission.objects.values_list("subject", "name", "body"):
+        assert is_one_line(subject) and is_one_line(name), (subject, name)
+        assert clean_citizen_text(body) == body, body
 
 
 @pytest.mark.django_db

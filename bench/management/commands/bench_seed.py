@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from feedback import dailystats
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.references import ALPHABET, PREFIX
 from feedback.workflow import replay
@@ -34,6 +35,7 @@ from portal.text import normalize_search_text
 DAYS = 730
 BENCH_MODERATOR = "bench-moderator"
 BENCH_OFFICER = "bench-officer"
+BENCH_MANAGER = "bench-manager"
 BATCH = 5000
 # Multiplying the row number by a number prime to 31**8 spreads references over the whole
 # space (unique, and not sequential) without a collision check.
@@ -170,6 +172,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         rng = random.Random(options["seed"])  # noqa: S311 - test data, not secrets
         started = time.monotonic()
+        self.first_created = None
         call_command("load_demo", verbosity=0)
         self.staff()
         # Tops up: a database that already holds the dataset is left as it is.
@@ -179,6 +182,13 @@ class Command(BaseCommand):
             articles = self.articles(wanted_articles, rng)
             submissions, events = self.submissions(wanted_submissions, rng)
             self.reset_sequences()
+        if submissions:
+            # COPY bypasses the workflow: the daily statistics come from the raw rows, as
+            # ``rebuild_stats`` makes them (only the days the new rows were received on).
+            stats_started = time.monotonic()
+            first_day = timezone.localdate(self.first_created) if self.first_created else None
+            dailystats.rebuild(first_day)
+            self.stdout.write(f"  statistics rebuilt in {time.monotonic() - stats_started:.1f} s")
         if connection.vendor == "postgresql" and submissions + articles:
             with connection.cursor() as cursor:
                 # VACUUM sets the visibility map: counts run as index-only scans.
@@ -190,8 +200,9 @@ class Command(BaseCommand):
         )
 
     def staff(self) -> None:
-        """The two signed-in personas of the benchmark (demo accounts exist only with DEBUG):
-        a moderator, and an officer of the ministry that receives the first topic's items."""
+        """The signed-in personas of the benchmark (demo accounts exist only with DEBUG): a
+        moderator, an officer of the ministry that receives the first topic's items, and a
+        manager (every ministry, counted only)."""
         ministry = Topic.objects.filter(ministry__isnull=False).values_list(
             "ministry__slug", flat=True
         )[:1]
@@ -200,6 +211,7 @@ class Command(BaseCommand):
         save_staff_account(
             BENCH_OFFICER, role="officer", ministry_slug=ministry[0], password=password
         )
+        save_staff_account(BENCH_MANAGER, role="manager", password=password)
 
     def reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(no_style(), [Submission, SubmissionEvent, Article])
@@ -300,6 +312,8 @@ class Command(BaseCommand):
                 # Oldest first, so ids grow with time as in real life.
                 age = datetime.timedelta(seconds=int((count - offset) / count * DAYS * 86400))
                 created = now - age - datetime.timedelta(seconds=rng.randint(0, 600))
+                if offset == 0:
+                    self.first_created = created
                 topic_id, topic_ministry, response_days = rng.choice(topics)
                 recent = age.days < RECENT_DAYS
                 status = rng.choice(recent_statuses if recent else old_statuses)

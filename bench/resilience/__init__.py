@@ -1,0 +1,2 @@
+"""`make resilience`: the fault suite (docs/resilience.md). Run with
+``.venv/bin/python -m bench.resilience [--quick]``."""
