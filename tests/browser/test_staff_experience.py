@@ -120,7 +120,8 @@ def test_routing_away_from_the_topics_ministry_is_confirmed(site, new_page, java
     assert "The topic's ministry is Ministry of Health." in page.content()
     assert Submission.objects.get(reference=ROUTED_AWAY).status == "submitted"
     screenshot(page, f"staff-route-confirm-{'js' if javascript else 'nojs'}-en-desktop")
-    assert_accessible(page)
+    if javascript:  # axe-core runs as a script; the same page with scripts is checked above
+        assert_accessible(page)
     form = page.locator(f"form[action$='/{ROUTED_AWAY}/route/']")
     form.get_by_label("I confirm the route differs", exact=False).check()
     form.get_by_role("button").click()
