@@ -227,7 +227,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.REDACTED,
             False,
-            gettext_lazy("Remove personal data from the text"),
+            gettext_lazy("Edit the text to hide personal details"),
         ),
         Transition(
             "reroute",
@@ -279,7 +279,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASED,
             True,
-            gettext_lazy("Delete the citizen's personal data"),
+            gettext_lazy("Erase the citizen's personal data now"),
             when=_has_personal_data,
         ),
         # The citizen, from the tracking page: a rating closes an answered item (an item
@@ -301,7 +301,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASURE_REQUESTED,
             True,
-            gettext_lazy("Ask for the deletion of the personal data"),
+            gettext_lazy("Ask the centre to delete one's personal data (the citizen)"),
             when=_erasure_not_asked,
         ),
         # The retention purge (``feedback.privacy``).
@@ -312,7 +312,7 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             E.ERASED,
             True,
-            gettext_lazy("Delete the personal data at the end of the retention period"),
+            gettext_lazy("Erase the personal data at the end of the retention period (automatic)"),
             when=_has_personal_data,
         ),
     ]

@@ -13,6 +13,8 @@ from portal.models import ContactDetails, Ministry, OfficialChannel, StaffProfil
 admin.site.site_header = _("Tawasul administration")
 admin.site.site_title = _("Tawasul")
 admin.site.index_title = _("Portal administration")
+# The sign-in page in the site's look, like the second-factor and password reset pages.
+admin.site.login_template = "portal/sign_in.html"
 
 
 @admin.register(Ministry)

@@ -65,13 +65,22 @@ CHANNELS = [
 ]
 
 
-# Local demo accounts, one per role (README.md lists them). Created only with DEBUG on, so a
+# Local demo accounts (README.md lists them): one per role, and an officer for every
+# ministry a demo topic or request is routed to, so each demo request can be answered
+# (tests/feedback/test_demo.py keeps the list complete). Created only with DEBUG on, so a
 # production database never gets an account with a published password.
 DEMO_PASSWORD = "tawasul-demo-2026"  # noqa: S105 (documented, local only)
+DEMO_OFFICER_MINISTRIES = [
+    "health",
+    "education",
+    "transport",
+    "labour",
+    "housing",
+    "heritage-tourism",
+]
 DEMO_STAFF = [
     ("moderator", "moderator", None),
-    ("officer-health", "officer", "health"),
-    ("officer-labour", "officer", "labour"),
+    *((f"officer-{slug}", "officer", slug) for slug in DEMO_OFFICER_MINISTRIES),
     ("editor", "editor", None),
     ("manager", "manager", None),
 ]

@@ -226,6 +226,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# After sign-in without a (safe) destination: the landing of each role (portal.views).
+LOGIN_REDIRECT_URL = "portal:staff_start"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
@@ -378,18 +380,26 @@ FEEDBACK_RATE_LIMITS = {
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
 }
+# The staff password reset: requests per client address, and e-mails sent per address typed.
+STAFF_PASSWORD_RESET_LIMITS = {
+    "reset_address": (env_int("STAFF_PASSWORD_RESET_LIMIT_PER_ADDRESS", 5), 60 * 60),
+    "reset_email": (env_int("STAFF_PASSWORD_RESET_LIMIT_PER_EMAIL", 3), 60 * 60),
+}
 # Without the shared cache each process counts the limits above on its own: with 4 workers
 # a form limit of 20 an hour becomes 80. Production therefore needs REDIS_URL, unless the
 # operator says the site runs as one process, or no limit can ever be reached (each set to
 # UNREACHABLE_RATE_LIMIT or more per window, as the load tests do): then there is nothing
-# for the workers to share. Every cache-counted limit belongs in FEEDBACK_RATE_LIMITS, so
-# this check sees it.
+# for the workers to share. Every cache-counted limit belongs in FEEDBACK_RATE_LIMITS or
+# STAFF_PASSWORD_RESET_LIMITS, so this check sees it.
 UNREACHABLE_RATE_LIMIT = 1_000_000
 if (
     not REDIS_URL
     and not DEBUG
     and not env_bool("TAWASUL_ALLOW_LOCAL_CACHE", default=False)
-    and any(limit < UNREACHABLE_RATE_LIMIT for limit, _ in FEEDBACK_RATE_LIMITS.values())
+    and any(
+        limit < UNREACHABLE_RATE_LIMIT
+        for limit, _ in (*FEEDBACK_RATE_LIMITS.values(), *STAFF_PASSWORD_RESET_LIMITS.values())
+    )
 ):
     raise ConfigurationError(
         "REDIS_URL must be set when DJANGO_DEBUG is off (rate limits must be shared by "

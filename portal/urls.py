@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import password_reset, views
 
 # A database outage answers the translated 503 page, any other error the static 500 page.
 handler500 = "portal.views.server_error"
@@ -19,6 +19,28 @@ portal_patterns = (
         path("about/", views.about, name="about"),
         path("contact/", views.contact, name="contact"),
         path("privacy/", views.privacy, name="privacy"),
+        path("account/start/", views.staff_start, name="staff_start"),
+        # Staff password reset by e-mail (the second factor stays: portal/password_reset.py).
+        path(
+            "account/password-reset/",
+            password_reset.StaffPasswordResetView.as_view(),
+            name="password_reset",
+        ),
+        path(
+            "account/password-reset/sent/",
+            password_reset.StaffPasswordResetDoneView.as_view(),
+            name="password_reset_done",
+        ),
+        path(
+            "account/password-reset/<uidb64>/<token>/",
+            password_reset.StaffPasswordResetConfirmView.as_view(),
+            name="password_reset_confirm",
+        ),
+        path(
+            "account/password-reset/done/",
+            password_reset.StaffPasswordResetCompleteView.as_view(),
+            name="password_reset_complete",
+        ),
         path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
         path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     ],
@@ -32,6 +54,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     # The admin's language switch posts here (the admin has no language prefix).
     path("i18n/setlang/", set_language, name="set_language"),
+    # The admin's sign-in page, which then lands each role on its work (portal/views.py).
+    path("admin/login/", views.staff_sign_in),
     path("admin/", admin.site.urls),
 ]
 

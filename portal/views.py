@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
@@ -13,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -20,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from news.http import public_page
-from portal import enrolment
+from portal import enrolment, roles
 from portal.context_processors import official_channels
 from portal.forms import EnrolmentCodeForm, OneTimeCodeForm
 from portal.models import ContactDetails, Ministry
@@ -115,6 +118,51 @@ def _cache_ok() -> bool:
         return False
 
 
+# --- Staff sign-in and landing -----------------------------------------------------------
+
+
+def staff_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in page, landing each role on its work afterwards.
+
+    A destination the visitor asked for (``?next=``, a safe local address) still wins;
+    the admin's own default, its index, counts as none, since that is where anyone who
+    opens /admin/ is sent back to. An unsafe address falls back to LOGIN_REDIRECT_URL,
+    the same landing.
+    """
+    # The sign-in page has no language prefix: its language switch is a form.
+    extra_context = {"language_switch_form": True}
+    asked = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if asked in ("", reverse("admin:index")):
+        for name in ("GET", "POST"):
+            params = getattr(request, name).copy()
+            params.pop(REDIRECT_FIELD_NAME, None)
+            setattr(request, name, params)
+        extra_context[REDIRECT_FIELD_NAME] = reverse("portal:staff_start")
+    return admin.site.login(request, extra_context=extra_context)
+
+
+def landing_url(user) -> str:
+    """Where each role's work is: the queue, the inbox, the dashboard, the news admin."""
+    if roles.is_moderator(user):
+        return reverse("feedback_staff:queue")
+    if roles.officer_ministry_id(user) is not None:
+        return reverse("feedback_staff:inbox")
+    if roles.has_role(user, roles.MANAGERS):
+        return reverse("feedback_staff:dashboard")
+    if roles.has_role(user, roles.EDITORS):
+        return reverse("admin:news_article_changelist")
+    return reverse("admin:index")
+
+
+@never_cache
+@login_required(login_url="admin:login")
+def staff_start(request: HttpRequest) -> HttpResponse:
+    """The landing after sign-in (and after the second factor, when no page was asked
+    for). Outside the staff area itself: the page it sends to asks for the code."""
+    _staff_only(request)
+    return redirect(landing_url(request.user))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database that cannot be reached is a temporary outage, not a bug.
 
@@ -159,7 +207,7 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("admin:index")
+    return resolve_url("portal:staff_start")
 
 
 def _with_next(view_name: str, request: HttpRequest) -> str:

@@ -59,14 +59,53 @@ class ActionForm(ErrorSummaryMixin, forms.Form):
 
 
 class RouteForm(ActionForm):
-    ministry = forms.ModelChoiceField(label=_("Ministry"), queryset=Ministry.objects.active())
-    field_order = ["ministry", "public_message", "internal_note"]
+    ministry = forms.ModelChoiceField(
+        label=_("Ministry"), queryset=Ministry.objects.active(), empty_label=_("Choose a ministry")
+    )
+
+    # Routing away from the topic's ministry is confirmed with a tick: without JavaScript
+    # the box shows after a first try (a second step); static/js/staff.js shows it as soon
+    # as another ministry is chosen.
+    confirm_other_ministry = forms.BooleanField(required=False)
+    field_order = ["ministry", "confirm_other_ministry", "public_message", "internal_note"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        suggested = self.submission.suggested_ministry_id
-        if suggested and not self.is_bound:
-            self.initial["ministry"] = suggested
+        self.suggested = self.submission.suggested_ministry
+        self.needs_confirmation = False
+        if self.suggested is None:
+            del self.fields["confirm_other_ministry"]
+            return
+        self.fields["confirm_other_ministry"].label = _(
+            "I confirm the route differs from the topic's ministry (%(ministry)s)."
+        ) % {"ministry": self.suggested.name}
+        if not self.is_bound:
+            self.initial["ministry"] = self.suggested.pk
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("ministry")
+        if (
+            self.suggested is not None
+            and chosen is not None
+            and chosen != self.suggested
+            and not data.get("confirm_other_ministry")
+        ):
+            self.needs_confirmation = True
+            self.add_error(
+                "confirm_other_ministry",
+                _(
+                    "The topic's ministry is %(suggested)s. Tick the box to send the request "
+                    "to %(chosen)s instead."
+                )
+                % {"suggested": self.suggested.name, "chosen": chosen.name},
+            )
+        return data
+
+    def workflow_arguments(self) -> dict:
+        data = super().workflow_arguments()
+        data.pop("confirm_other_ministry", None)
+        return data
 
 
 class RerouteForm(RouteForm):
@@ -154,6 +193,14 @@ class AnswerForm(ActionForm):
                 self.data[self.add_prefix("public_message")] = self.canned_texts[int(reply_id)]
         super().full_clean()
 
+    # The first button shows the answer as the citizen will read it (no change is made);
+    # the page then offers to publish it.
+    PREVIEW = "preview"
+
+    @property
+    def previewing(self) -> bool:
+        return self.is_bound and self.PREVIEW in self.data and not self.errors
+
     def workflow_arguments(self) -> dict:
         data = super().workflow_arguments()
         data.pop("canned_reply", None)
@@ -186,8 +233,11 @@ class EraseForm(ActionForm):
 
     has_public_message = False
     confirm = forms.BooleanField(
-        label=_("Delete the name, e-mail, phone, rating comment and attachments for good."),
-        error_messages={"required": _("Tick the box to confirm the deletion.")},
+        label=_(
+            "Erase the name, e-mail, phone, rating comment and attachments now, for good "
+            "(this cannot be undone)."
+        ),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
     )
     field_order = ["confirm", "internal_note"]
 

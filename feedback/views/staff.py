@@ -7,11 +7,13 @@ views that call ``feedback.workflow``; nothing here writes ``status``.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback import workflow
@@ -24,6 +26,28 @@ from portal import roles
 from portal.formatting import local_number
 
 PAGE_SIZE = 25
+
+# What each staff action did, said after it (the item's state afterwards fills the blanks);
+# a test keeps the keys equal to the staff actions of ``workflow.TRANSITIONS``.
+OUTCOMES = {
+    "route": gettext_lazy("%(reference)s was sent to the %(ministry)s."),
+    "reroute": gettext_lazy(
+        "%(reference)s was sent to the %(ministry)s instead; the citizen sees the reason."
+    ),
+    "reject": gettext_lazy("%(reference)s was not accepted; the citizen sees the reason."),
+    "merge": gettext_lazy("%(reference)s was merged into %(original)s."),
+    "redact": gettext_lazy("The text of %(reference)s was edited; the old text is not kept."),
+    "acknowledge": gettext_lazy("%(reference)s is now being handled by your ministry."),
+    "answer": gettext_lazy(
+        "%(reference)s was answered; the citizen can read the answer on the tracking page."
+    ),
+    "send_back": gettext_lazy(
+        "%(reference)s was sent back to the moderators and left your ministry's inbox."
+    ),
+    "close": gettext_lazy("%(reference)s was closed."),
+    "note": gettext_lazy("Your internal note on %(reference)s was added (staff only)."),
+    "erase": gettext_lazy("The personal data of the citizen of %(reference)s was erased."),
+}
 
 
 def _visible(request: HttpRequest):
@@ -135,6 +159,9 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     form = FORMS[action](request.POST, action=action, submission=submission, user=request.user)
     if not form.is_valid():
         return _render_item(request, submission, bound=form, status=400)
+    if getattr(form, "previewing", False):
+        # The answer as the citizen will read it; nothing is sent or written yet.
+        return _render_item(request, submission, bound=form)
     try:
         workflow.ACTIONS[action](submission, actor=request.user, **form.workflow_arguments())
     except Submission.DoesNotExist:
@@ -143,13 +170,52 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         return _render_item(request, _get(request, reference), status=409, error=str(error))
     except workflow.WorkflowError as error:
         return _render_item(request, submission, bound=form, status=400, error=str(error))
-    messages.success(
-        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
-    )
-    if not _visible(request).filter(pk=submission.pk).exists():
+    after = _visible(request).select_related("ministry", "duplicate_of").filter(pk=submission.pk)
+    after = after.first()
+    messages.success(request, _outcome(request, action, after or submission))
+    if after is None:
         # Sent back by an officer: the item has left their ministry.
         return redirect("feedback_staff:inbox")
     return redirect("feedback_staff:item", reference=reference)
+
+
+def _outcome(request: HttpRequest, action: str, item: Submission) -> str:
+    """The outcome of ``action``, then a link to the next request waiting for the user."""
+    said = OUTCOMES[action] % {
+        "reference": item.reference,
+        "ministry": item.ministry.name if item.ministry else "",
+        "original": item.duplicate_of.reference if item.duplicate_of else "",
+    }
+    following = next_request(request.user, item)
+    if following is None:
+        return format_html("{} {}", said, _("Nothing else is waiting in your list."))
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        said,
+        reverse("feedback_staff:item", kwargs={"reference": following.reference}),
+        _("Next request: %(reference)s") % {"reference": following.reference},
+    )
+
+
+def work_list(user):
+    """What waits for the user, in the order of their list: the moderation queue for
+    moderators, their ministry's open requests for officers."""
+    items = Submission.objects.visible_to(user)
+    if roles.is_moderator(user):
+        items = items.filter(status=Submission.Status.SUBMITTED)
+    else:
+        items = items.filter(status__in=Submission.OPEN_STATUSES)
+    return items.order_by("created_at", "pk")
+
+
+def next_request(user, current: Submission) -> Submission | None:
+    """The request after ``current`` in the user's list, or else the first one (the
+    current one has often just left the list): never ``current`` itself."""
+    items = work_list(user).exclude(pk=current.pk).only("reference", "created_at")
+    after = items.filter(
+        Q(created_at__gt=current.created_at) | Q(created_at=current.created_at, pk__gt=current.pk)
+    ).first()
+    return after or items.first()
 
 
 @staff_page(moderators_only=True)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from portal import roles
+
 register = template.Library()
 
 
@@ -49,3 +51,15 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def staff_pages_url(context) -> str:
+    """The admin header's link to the staff pages (the user's landing), for those who
+    work on feedback; empty for everyone else (editors work in the admin itself)."""
+    request = context.get("request")
+    if request is None or roles.feedback_scope(request.user) is None:
+        return ""
+    from portal.views import landing_url  # portal.views loads the news app's caching
+
+    return landing_url(request.user)

@@ -12,7 +12,7 @@ PASSWORD = "a-long-staff-passphrase-2026"
 @pytest.mark.parametrize(
     ("lang", "width_name", "viewport"), [("ar", "phone", PHONE), ("en", "desktop", DESKTOP)]
 )
-def test_staff_member_enrols_an_authenticator_and_reaches_the_admin(
+def test_staff_member_enrols_an_authenticator_and_lands_on_their_work(
     live_server, transactional_db, settings, new_page, lang, width_name, viewport
 ):
     settings.STAFF_2FA_REQUIRED = True
@@ -30,19 +30,19 @@ def test_staff_member_enrols_an_authenticator_and_reaches_the_admin(
     assert_accessible(page)
     page.fill("input[name=code]", "ABCD-EFGH-JKLM")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form:not(.language-switch) button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert_accessible(page)
     page.fill("input[name=code]", code.lower())
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form:not(.language-switch) button[type=submit]")
     assert page.locator("figure.qr-code svg").is_visible()
     screenshot(page, f"two-factor-setup-{lang}-{width_name}")
     assert_accessible(page)
 
     page.fill("input[name=token]", "000000")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form:not(.language-switch) button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert page.evaluate("document.activeElement.className") == "error-summary"
     screenshot(page, f"two-factor-setup-error-{lang}-{width_name}")
@@ -51,5 +51,6 @@ def test_staff_member_enrols_an_authenticator_and_reaches_the_admin(
     device = TOTPDevice.objects.get(user=user)
     device.throttle_reset()
     page.fill("input[name=token]", current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.click("form:not(.language-switch) button[type=submit]")
+    # ?next=/admin/ is the admin's default, not a choice: a superuser lands on the queue.
+    page.wait_for_url(f"{live_server.url}/{lang}/staff/queue/")

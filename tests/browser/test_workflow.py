@@ -63,6 +63,7 @@ def test_submit_route_answer_track_and_rate(site, new_page):
     form.get_by_role("button").click()
     moderator.wait_for_url(re.compile(rf"/ar/staff/items/{reference}/"))
     assert "أُحيل إلى الوزارة" in moderator.content()
+    assert f"أُحيل الطلب {reference} إلى وزارة الصحة." in moderator.content()
 
     # The officer of that ministry answers, starting from a prepared reply.
     officer = new_page(viewport=PHONE)
@@ -74,9 +75,12 @@ def test_submit_route_answer_track_and_rate(site, new_page):
     message = answer.get_by_label("الرد (يراه المواطن)")
     assert "مُددت ساعات العمل" in message.input_value()  # static/js/staff.js copied it
     message.fill("توفر الدواء من اليوم في جميع العيادات.")
-    answer.get_by_role("button").click()
+    answer.get_by_role("button", name="معاينة الرد").click()  # "Preview the answer"
+    answer = officer.locator(f"form[action$='/{reference}/answer/']")
+    assert "توفر الدواء من اليوم" in answer.locator(".answer-preview").inner_text()
+    answer.get_by_role("button", name="نشر الرد").click()
     officer.wait_for_url(re.compile(rf"/ar/staff/items/{reference}/"))
-    assert "تم: نشر الرد." in officer.content()  # "Done: Publish the answer."
+    assert f"نُشر الرد على الطلب {reference}" in officer.content()  # "... was answered"
     assert "تم الرد" in officer.content()  # the status is now "Answered"
 
     # The citizen reads the answer and rates it.

@@ -32,3 +32,36 @@ def test_load_demo_adds_topics_and_requests_in_several_states_once():
         assert events[-1].to_status == submission.status  # history matches the state
         for before, after in itertools.pairwise(events):
             assert after.from_status == before.to_status
+
+
+@pytest.mark.django_db
+def test_every_ministry_of_the_demo_has_an_officer_who_can_open_its_requests(settings):
+    from django.contrib.auth.models import User
+
+    from portal import roles
+    from portal.demo import DEMO_PASSWORD
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    routed_to = set(Topic.objects.exclude(ministry=None).values_list("ministry_id", flat=True))
+    routed_to |= set(
+        Submission.objects.exclude(ministry=None).values_list("ministry_id", flat=True)
+    )
+    officers = {
+        roles.officer_ministry_id(user): user
+        for user in User.objects.filter(groups__name=roles.MINISTRY_OFFICERS)
+    }
+    assert routed_to <= set(officers)
+    for ministry_id in routed_to:
+        officer = officers[ministry_id]
+        assert officer.check_password(DEMO_PASSWORD)
+        assert set(
+            Submission.objects.visible_to(officer).values_list("ministry_id", flat=True)
+        ) <= {ministry_id}
+    # Each routed demo request has someone to answer it.
+    for submission in Submission.objects.exclude(ministry=None):
+        assert (
+            Submission.objects.visible_to(officers[submission.ministry_id])
+            .filter(pk=submission.pk)
+            .exists()
+        )

@@ -186,7 +186,7 @@ def test_citizen_asks_for_deletion_and_a_moderator_does_it(
     queue = client_as(moderator).get("/en/staff/inbox/?erasure_requested=on").content.decode()
     assert item.reference in queue and "Deletion requested" in queue
     assert (
-        "Delete the citizen&#x27;s personal data"
+        "Erase the citizen&#x27;s personal data now"
         not in client_as(officer_a).get(f"/en/staff/items/{item.reference}/").content.decode()
     )
     act_url = f"/en/staff/items/{item.reference}/erase/"

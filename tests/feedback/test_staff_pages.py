@@ -285,7 +285,11 @@ def test_moderator_merges_redacts_and_routes(client_as, moderator, topic, minist
     target = make_submission(topic=topic)
     staff.post(
         f"/en/staff/items/{target.reference}/route/",
-        {"route-expected_status": "submitted", "route-ministry": ministry_b.pk},
+        {
+            "route-expected_status": "submitted",
+            "route-ministry": ministry_b.pk,
+            "route-confirm_other_ministry": "on",  # not the topic's ministry
+        },
     )
     target.refresh_from_db()
     assert target.status == S.ROUTED and target.ministry == ministry_b

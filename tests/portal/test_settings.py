@@ -86,8 +86,12 @@ def test_production_refuses_to_start_without_a_shared_cache():
         "FEEDBACK_SUBMIT_LIMIT_PER_ADDRESS": "100000000",
         "FEEDBACK_SUBMIT_LIMIT_PER_EMAIL": "100000000",
         "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "100000000",
+        "STAFF_PASSWORD_RESET_LIMIT_PER_ADDRESS": "100000000",
+        "STAFF_PASSWORD_RESET_LIMIT_PER_EMAIL": "100000000",
     }
     assert manage("check", **env, **unreachable).returncode == 0
+    reset_in_force = {**unreachable, "STAFF_PASSWORD_RESET_LIMIT_PER_EMAIL": "3"}
+    assert manage("check", **env, **reset_in_force).returncode == CONFIGURATION_ERROR
     one_in_force = {**unreachable, "FEEDBACK_TRACK_LIMIT_PER_ADDRESS": "20"}
     assert manage("check", **env, **one_in_force).returncode == CONFIGURATION_ERROR
 

@@ -56,7 +56,7 @@ def second_factor_required(settings):
 def test_a_correct_password_signs_in(client, staff_user):
     response = sign_in(client, "salim", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/en/account/start/"  # each role's landing
 
 
 def go_back_in_time(delta: timedelta) -> None:
@@ -334,7 +334,7 @@ def test_the_next_address_cannot_lead_off_site(client, staff_user):
     response = client.post(
         "/en/account/two-factor/", {"token": current_code(device), "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/en/account/start/"
 
 
 @pytest.mark.usefixtures("second_factor_required")
