@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from feedback import ratelimit, workflow
+from feedback import workflow
 from feedback.models import Attachment, Submission
+from portal import ratelimit as counters
 from tests.factories import make_submission
 from tests.feedback import files
 
@@ -26,10 +27,10 @@ UNREACHABLE_REDIS = {
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = UNREACHABLE_REDIS
-    ratelimit._fallback.clear()
-    ratelimit._last_warning = 0.0
+    counters._fallback.clear()
+    counters._last_warning = 0.0
     yield
-    ratelimit._fallback.clear()
+    counters._fallback.clear()
 
 
 @pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_rate_limits_hold_per_process_without_redis(
     client, form_data, redis_down, settings, caplog
 ):
     settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "submit_address": (2, 3600)}
-    with caplog.at_level(logging.WARNING, logger="feedback.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="portal.ratelimit"):
         for i in range(2):
             ok = client.post("/en/feedback/new/", form_data(email=f"p{i}@example.com"))
             assert ok.status_code == 302
