@@ -531,7 +531,9 @@ def disk_full(stack: Stack) -> dict:
         stack.django("""
 import json
 from feedback.models import Attachment
-print(json.dumps(list(Attachment.objects.values_list("file", flat=True))))
+# Each image attachment has two files: the cleaned image and its preview.
+names = Attachment.objects.values_list("file", "preview")
+print(json.dumps([name for pair in names for name in pair if name]))
 """)
     )
     figures = {
