@@ -115,7 +115,7 @@ def test_editor_publishes_and_citizen_finds_it_in_both_languages(
     admin.goto(f"{news_site.url}/admin/login/?next=/admin/news/article/add/")
     admin.get_by_label("Username").fill("editor")
     admin.get_by_label("Password").fill("a long editor passphrase")
-    admin.get_by_role("button", name="Log in").click()
+    admin.get_by_role("button", name="Sign in").click()
     admin.wait_for_url("**/admin/news/article/add/")
     fields = {
         "title": ("مُنْتَدَى الابْتِكَارِ الحُكُومِيِّ يَنْطَلِقُ", "Government innovation forum begins"),
