@@ -23,7 +23,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
-    patch_vary_headers,
     quote_etag,
 )
 from django.utils.encoding import escape_uri_path
@@ -84,10 +83,12 @@ def _answer(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
     response["X-News-Cache"] = state
-    patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
+    # Written directly (what patch_cache_control and patch_vary_headers would write on
+    # this new response, at a fraction of their cost on the hottest path of the site).
+    response["Cache-Control"] = f"public, max-age={min(BROWSER_MAX_AGE, timeout)}"
     # Hit or miss, the same Vary: a shared cache must not give this copy to a visitor
     # who is logged in (they get private pages).
-    patch_vary_headers(response, ["Cookie"])
+    response["Vary"] = "Cookie"
     return response
 
 

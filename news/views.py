@@ -16,6 +16,7 @@ from news.filters import ArticleFilter
 from news.http import public_page
 from news.models import SEARCH_RESULTS_MAX, Article, Category
 from portal.formatting import local_month
+from portal.paginators import KeysFirst
 
 PER_PAGE = 12
 
@@ -64,6 +65,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Article.objects.published().for_cards(), request=request
     )
     articles = filterset.qs if filterset.is_valid() else Article.objects.none()
+    searching = bool(filterset.form.data.get("q"))
+    if searching and filterset.is_valid():
+        # The matches are found once (their keys), not once to count and once for the page.
+        articles = KeysFirst(articles, Article.objects.published().for_cards(), SEARCH_RESULTS_MAX)
     return render(
         request,
         "news/article_list.html",
@@ -73,7 +78,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "query": request.GET.get("q", "").strip(),
             "is_filtered": any(name != "page" for name in request.GET),
             # A search lists the newest matches only (see ArticleQuerySet.search).
-            "search_limit": SEARCH_RESULTS_MAX if filterset.form.data.get("q") else None,
+            "search_limit": SEARCH_RESULTS_MAX if searching else None,
             # A scan of every published article: shared until the news change.
             "months": news_cache.remembered("months", _archive_months),
         },

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security: the header middlewares sit outermost (their responses are processed last),
     # so the redirects and error pages made by the middlewares below carry the headers too.
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, see there
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     # NUL bytes in the address: 400 before any query (PostgreSQL would make it a 500).

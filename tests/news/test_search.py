@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from news.models import Article
 from portal.text import normalize_search_text, search_terms
-from tests.factories import make_article
+from tests.factories import make_article, make_ministry
 
 HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0670", "\u0640"]
 ARABIC_LETTERS = st.characters(min_codepoint=0x0621, max_codepoint=0x064A)
@@ -147,11 +147,15 @@ def test_a_word_in_very_many_articles_lists_the_newest_matches_title_first(clien
     assert old_title not in Article.objects.search("muscat")
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/en/news/?q=muscat").content.decode()
-    # The count for the pages, and the page: each reads at most the newest matches.
+    # The matches are found once (their keys, at most the newest 3), not once to count the
+    # pages and again for the page shown.
     searches = [q["sql"] for q in queries if "search_text" in q["sql"].split("FROM", 1)[-1]]
-    assert len(searches) == 2, searches
-    assert all("LIMIT 3" in sql for sql in searches), searches
+    assert len(searches) == 1, searches
+    assert "LIMIT 3" in searches[0], searches
     assert "More than 3 articles found: the newest 3 are listed." in page
+    # Listed in the search's order: the title match first, then the newest.
+    assert page.index("title/") < page.index("new-1/") < page.index("new-2/")
+    assert "new-3/" not in page
     narrow = client.get("/en/news/?q=muscat+forum").content.decode()
     assert "1 article found" in narrow
     assert "old/" in narrow
@@ -173,3 +177,38 @@ def test_searches_share_the_archive_months_until_the_news_change(
     with CaptureQueriesContext(connection) as queries:
         client.get("/en/news/?q=forum")
     assert [q for q in queries if "trunc" in q["sql"].lower()]
+
+
+@pytest.mark.django_db
+def test_search_pages_after_the_first_list_the_next_matches_in_order(client):
+    now = timezone.now()
+    for n in range(14):
+        make_article(
+            title_en=f"Dam {n:02d}",
+            slug=f"dam-{n:02d}",
+            publish_at=now - datetime.timedelta(days=n),
+        )
+    first = client.get("/en/news/?q=dam").content.decode()
+    second = client.get("/en/news/?q=dam&page=2").content.decode()
+    assert "14 articles found" in first and "14 articles found" in second
+    assert "dam-00/" in first and "dam-11/" in first and "dam-12/" not in first
+    assert second.index("dam-12/") < second.index("dam-13/")
+    assert "dam-11/" not in second
+
+
+@pytest.mark.django_db
+def test_filter_choices_come_from_the_cache_and_follow_a_renamed_ministry(
+    client, django_capture_on_commit_callbacks
+):
+    ministry = make_ministry()
+    make_article(title_en="Harbour works")
+    client.get("/en/news/?q=harbour")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/news/?q=works")
+    tables = " ".join(q["sql"] for q in queries)
+    assert 'FROM "news_category"' not in tables and 'FROM "portal_ministry"' not in tables
+    with django_capture_on_commit_callbacks(execute=True):
+        ministry.name_en = "Ministry of Ports"
+        ministry.save()
+    page = client.get("/en/news/?q=harbour+works").content.decode()
+    assert f'<option value="{ministry.slug}">Ministry of Ports</option>' in page
