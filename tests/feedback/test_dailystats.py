@@ -374,3 +374,18 @@ def test_concurrent_transitions_lose_no_increment():
     dailystats.rebuild()
     assert (snapshot(), snapshot(MonthlyStat)) == incremental
     assert SubmissionEvent.objects.filter(kind="routed").count() == 2 * per_thread
+
+
+@pytest.mark.django_db
+def test_renaming_a_holiday_rebuilds_nothing_moving_it_does(django_capture_on_commit_callbacks):
+    holiday = PublicHoliday.objects.create(
+        date=timezone.localdate() - 10 * DAY, name_en="Holiday", name_ar="عطلة"
+    )
+    holiday.name_en = "National Day"
+    with django_capture_on_commit_callbacks() as renamed:
+        holiday.save()
+    assert renamed == []
+    holiday.date -= DAY
+    with django_capture_on_commit_callbacks() as moved:
+        holiday.save()
+    assert len(moved) == 1
