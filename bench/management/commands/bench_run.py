@@ -84,6 +84,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=None, help="Seconds per page.")
         parser.add_argument("--output", default=None, help="Folder of the .md and .json.")
         parser.add_argument("--seed-seconds", type=float, default=None)
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated page keys (e.g. news_search_many,home): those and /healthz "
+            "only, written to var/bench unless --output says otherwise.",
+        )
 
     def handle(self, *args, **options) -> None:
         if not shutil.which("wrk"):
@@ -91,10 +97,19 @@ class Command(BaseCommand):
         quick = options["quick"]
         duration = options["duration"] or (3 if quick else 20)
         base_url = f"http://{HOST}:{options['port']}"
-        output = Path(options["output"] or (settings.BASE_DIR / ("var/bench" if quick else "docs")))
+        only = {key for key in options["only"].split(",") if key}
+        partial = quick or bool(only)
+        output = Path(
+            options["output"] or (settings.BASE_DIR / ("var/bench" if partial else "docs"))
+        )
         output.mkdir(parents=True, exist_ok=True)
 
         pages = self.pages()
+        if only:
+            unknown = only - {page.key for page in pages}
+            if unknown:
+                raise CommandError(f"No such page: {', '.join(sorted(unknown))}")
+            pages = [page for page in pages if page.key == "healthz" or page.key in only]
         cookies = {role: self.session(role) for role in STAFF_ACCOUNTS}
         # From a cold cache: the first request of each page shows what filling it costs.
         cache.clear()
