@@ -15,11 +15,13 @@ CACHED_CHOICES = ("category", "ministry")
 class ArticleFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in CACHED_CHOICES:
-            field = self.fields[name]
-            field.widget.choices = news_cache.remembered(
-                f"choices:{name}:{get_language()}", lambda field=field: _choices(field)
-            )
+        fields = [self.fields[name] for name in CACHED_CHOICES]
+        # Both lists in one entry: one round trip to the cache, not one per list.
+        lists = news_cache.remembered(
+            f"choices:{get_language()}", lambda: [_choices(field) for field in fields]
+        )
+        for field, choices in zip(fields, lists, strict=True):
+            field.widget.choices = choices
 
     def clean(self) -> dict:
         cleaned = super().clean()
