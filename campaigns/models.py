@@ -8,14 +8,16 @@ campaigns (``portal.attribution``).
 """
 
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import codes
@@ -148,17 +150,33 @@ class Kpi(models.Model):
             raise ValidationError({"target": _("The target must be more than zero.")})
 
 
+def language_of(path: str) -> str | None:
+    """The language prefix of ``path`` (``/ar/...`` → "ar"), or None."""
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return code
+    return None
+
+
+def resolve_page(path: str) -> ResolverMatch:
+    """``resolve`` in the path's own language (a prefix matches only while active)."""
+    language = language_of(path)
+    if language is None:
+        raise Resolver404(path)
+    with translation.override(language):
+        return resolve(path)
+
+
 def validate_target(value: str) -> None:
     """A page of this site: a path (never another host), in a language, that resolves."""
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+    bad = parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//")
+    if bad or language_of(parts.path) is None or any(ord(c) < 32 for c in value):
         raise ValidationError(_("Give a page of this site, starting with /ar/ or /en/."))
     try:
-        resolve(parts.path)
+        resolve_page(unquote(parts.path))
     except Resolver404:
         raise ValidationError(_("No page of this site has this address.")) from None
-    if not any(parts.path.startswith(f"/{code}/") for code in ("ar", "en")):
-        raise ValidationError(_("Give a page of this site, starting with /ar/ or /en/."))
 
 
 class Link(models.Model):
@@ -192,15 +210,18 @@ class Link(models.Model):
     @property
     def page(self) -> str:
         """The target page without its language: views and answers are counted per page."""
-        return page_of(urlsplit(self.target).path)
+        return page_of_target(self.target)
 
 
 def page_of(path: str) -> str:
     """``/ar/news/x/`` → ``/news/x/``: one page in every language."""
-    for code in ("ar", "en"):
-        if path.startswith(f"/{code}/"):
-            return path[len(code) + 1 :]
-    return path
+    language = language_of(path)
+    return path[len(language) + 1 :] if language else path
+
+
+def page_of_target(target: str) -> str:
+    """The page of a link's target as requests name it (decoded, as ``path_info``)."""
+    return page_of(unquote(urlsplit(target).path))
 
 
 class Post(models.Model):

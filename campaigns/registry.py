@@ -18,10 +18,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from django.core.cache import cache
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
 from django.utils import timezone
 
 from portal import attribution
@@ -54,9 +54,11 @@ _last_miss_reload = 0.0
 def redirect_target(target: str, code: str) -> str:
     """Where the link sends a visitor: the target, with the code for a form that takes
     it (``portal.attribution``)."""
+    from campaigns.models import resolve_page
+
     parts = urlsplit(target)
     try:
-        match = resolve(parts.path)
+        match = resolve_page(unquote(parts.path))
     except Resolver404:
         return target
     if not attribution.accepts_attribution(match.func):
@@ -68,7 +70,7 @@ def redirect_target(target: str, code: str) -> str:
 def publish(today: datetime.date | None = None) -> dict:
     """Read the live links from the database into the shared cache (and drop this
     process's copy). Returns what was stored."""
-    from campaigns.models import Campaign, Link, page_of
+    from campaigns.models import Campaign, Link, page_of_target
 
     today = today or timezone.localdate()
     rows = Link.objects.filter(campaign__in=Campaign.objects.counting_on(today)).values_list(
@@ -78,7 +80,7 @@ def publish(today: datetime.date | None = None) -> dict:
     pages = set()
     for pk, code, target in rows:
         data["links"][code] = [pk, redirect_target(target, code)]
-        pages.add(page_of(urlsplit(target).path))
+        pages.add(page_of_target(target))
     data["pages"] = sorted(pages)
     try:
         cache.set(CACHE_KEY, data, timeout=None)

@@ -1,7 +1,8 @@
 """A campaign's figures, from the daily rows (``DailyCount``), the outcomes and the
 feedback app's public ratings API, in a fixed number of queries whatever the number of
-days, links or submissions: links (1), click rows (1), view rows (1), answer rows (1),
-outcomes by channel (1), ratings (1), KPIs (1), posts (1), channels (1).
+days, links or submissions: links (1), posts (1), the campaign's channels (1), channels
+(1), click rows (1), view rows (1), answer rows (1), outcomes by channel (1), ratings (1),
+KPIs (1).
 
 The figures are those flushed (every 5 minutes): counts still in the shared cache show
 after the next flush.
@@ -92,9 +93,8 @@ def build(campaign: Campaign, today: datetime.date | None = None) -> Dashboard:
     links = list(campaign.links.all())
     link_channel = {str(link.pk): link.channel_id for link in links}
     pages = sorted({link.page for link in links})
-    channel_ids = set(link_channel.values()) | {
-        post_channel for post_channel in campaign.posts.values_list("channel_id", flat=True)
-    }
+    posts = list(campaign.posts.select_related("channel"))
+    channel_ids = set(link_channel.values()) | {post.channel_id for post in posts}
     channel_ids |= set(campaign.channels.values_list("pk", flat=True))
     channels = list(OfficialChannel.objects.filter(pk__in=channel_ids).order_by("order", "pk"))
     position = {channel.pk: i for i, channel in enumerate(channels)}
@@ -138,7 +138,6 @@ def build(campaign: Campaign, today: datetime.date | None = None) -> Dashboard:
     ratings = feedback_stats.ratings_of(
         outcomes.filter(content_type=submission_type).values("object_id")
     )
-    posts = list(campaign.posts.all())
     for post in posts:
         if post.posted_on in by_day:
             by_day[post.posted_on].posts.append(post)
