@@ -48,7 +48,9 @@ def load(stdout=None) -> None:
     ]
     links = []
     for channel, target in targets:
-        link, _created = Link.objects.get_or_create(campaign=campaign, channel=channel, target=target)
+        link, _created = Link.objects.get_or_create(
+            campaign=campaign, channel=channel, target=target
+        )
         links.append(link)
     for metric, channel, target in [
         (Metric.CLICKS, None, 2000),

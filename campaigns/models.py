@@ -11,7 +11,6 @@ import datetime
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -85,13 +84,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns_staff:dashboard", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date must not be before the start.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns_staff:dashboard", kwargs={"pk": self.pk})
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days of the campaign still to come, today included (all of them before it
@@ -285,3 +284,6 @@ class Outcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="outcome_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.link} → {self.content_type.model} {self.object_id}"

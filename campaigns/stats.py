@@ -10,7 +10,6 @@ after the next flush.
 
 import datetime
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -112,7 +111,9 @@ def build(campaign: Campaign, today: datetime.date | None = None) -> Dashboard:
     ).values_list("subject", "day", "count"):
         by_day[day].clicks[position[link_channel[subject]]] += count
     for day, count in (
-        DailyCount.objects.filter(kind=DailyCount.Kind.VIEW, subject__in=pages, day__range=(first, last))
+        DailyCount.objects.filter(
+            kind=DailyCount.Kind.VIEW, subject__in=pages, day__range=(first, last)
+        )
         .values("day")
         .annotate(n=Sum("count"))
         .values_list("day", "n")
@@ -183,10 +184,7 @@ def _kpi_row(kpi: Kpi, data: Dashboard, position: dict[int, int]) -> KpiRow:
     label = kpi.get_metric_display()
     if kpi.channel_id:
         label = f"{label}: {kpi.channel.get_platform_display()}"
-    if decimals is None:  # a count: its target is whole
-        target = int(kpi.target)
-    else:
-        target = kpi.target
+    target = int(kpi.target) if decimals is None else kpi.target  # a count's is whole
     if actual is None:
         return KpiRow(kpi, label, None, target, None, False, decimals)
     percent = math.floor(100 * Decimal(str(actual)) / kpi.target) if kpi.target else None

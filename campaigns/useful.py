@@ -1,4 +1,4 @@
-""""Was this page useful? yes / no": which pages ask it, and its abuse limits.
+""" "Was this page useful? yes / no": which pages ask it, and its abuse limits.
 
 A page is named by its path without the language (``/news/<slug>/``), so its Arabic and
 English addresses count as one page, and the same name is what a campaign link's target

@@ -426,7 +426,7 @@ def ratings_of(submission_ids) -> Ratings:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_score = {score: 0 for score in range(1, 6)}
+    by_score = dict.fromkeys(range(1, 6), 0)
     sent = 0
     for row in rows:
         sent += row["n"]

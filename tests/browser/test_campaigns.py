@@ -30,7 +30,9 @@ def campaign_site(live_server, transactional_db, ministry_a):
         Group.objects.get(name=name).permissions.set(
             Permission.objects.filter(content_type__app_label="campaigns")
         )
-    make_channel(platform=OfficialChannel.Platform.X, handle="@tawasul", url="https://x.com/tawasul")
+    make_channel(
+        platform=OfficialChannel.Platform.X, handle="@tawasul", url="https://x.com/tawasul"
+    )
     make_channel(
         platform=OfficialChannel.Platform.INSTAGRAM,
         handle="@tawasul.om",
@@ -47,7 +49,9 @@ def campaign_site(live_server, transactional_db, ministry_a):
     return live_server, article
 
 
-def test_a_campaign_measured_from_its_links_to_its_dashboard(campaign_site, new_page, editor, manager):
+def test_a_campaign_measured_from_its_links_to_its_dashboard(
+    campaign_site, new_page, editor, manager
+):
     site, article = campaign_site
     today = timezone.localdate()
     page = signed_in_page(new_page, site, editor, DESKTOP, "en")
@@ -55,7 +59,9 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(campaign_site, new_
     page.locator("#id_name_ar").fill("اعرف عقدك")
     page.locator("#id_objective_ar").fill("أن يعرف العاملون عقود العمل الجديدة ويرسلوا ملاحظاتهم.")
     page.locator("#id_audience_ar").fill("العاملون في القطاع الخاص")
-    page.locator("#id_channels").select_option(label=["X (Twitter) @tawasul", "Instagram @tawasul.om"])
+    page.locator("#id_channels").select_option(
+        label=["X (Twitter) @tawasul", "Instagram @tawasul.om"]
+    )
     page.locator("#id_starts_on").fill((today - datetime.timedelta(days=2)).isoformat())
     page.locator("#id_ends_on").fill((today + datetime.timedelta(days=12)).isoformat())
     page.locator("#id_kpis-0-metric").select_option("clicks")
@@ -92,7 +98,9 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(campaign_site, new_
     citizen.locator("#id_kind_1").check()
     citizen.locator("#id_topic").select_option(index=1)
     citizen.locator("#id_subject").fill("A model contract, please")
-    citizen.locator("#id_body").fill("Please publish a model employment contract in both languages.")
+    citizen.locator("#id_body").fill(
+        "Please publish a model employment contract in both languages."
+    )
     citizen.locator("#id_consent").check()
     citizen.locator("button[type=submit]").click()
     citizen.wait_for_url(re.compile(r"/en/feedback/sent/"))
@@ -103,7 +111,12 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(campaign_site, new_
 
     call_command("flush_campaign_counters", verbosity=0)
 
-    for lang, width_name, viewport in [("en", "desktop", DESKTOP), ("ar", "phone", PHONE), ("ar", "desktop", DESKTOP), ("en", "phone", PHONE)]:
+    for lang, width_name, viewport in [
+        ("en", "desktop", DESKTOP),
+        ("ar", "phone", PHONE),
+        ("ar", "desktop", DESKTOP),
+        ("en", "phone", PHONE),
+    ]:
         staff = signed_in_page(new_page, site, manager, viewport, lang)
         staff.goto(f"{site.url}/{lang}/staff/campaigns/{campaign.pk}/")
         kpis = staff.locator("#kpi-caption").locator("xpath=..")

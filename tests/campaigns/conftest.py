@@ -29,7 +29,9 @@ def person():
 
 @pytest.fixture
 def channel_x(db):
-    return make_channel(platform=OfficialChannel.Platform.X, handle="@tawasul", url="https://x.com/tawasul")
+    return make_channel(
+        platform=OfficialChannel.Platform.X, handle="@tawasul", url="https://x.com/tawasul"
+    )
 
 
 @pytest.fixture
@@ -43,7 +45,9 @@ def channel_instagram(db):
 
 @pytest.fixture
 def article(db):
-    return make_article(category=make_category(slug="forum"), title_ar="حقوق العامل", slug="workers-rights")
+    return make_article(
+        category=make_category(slug="forum"), title_ar="حقوق العامل", slug="workers-rights"
+    )
 
 
 def make_campaign(ministry=None, days_before=3, days_after=10, **fields) -> Campaign:

@@ -58,7 +58,9 @@ def test_a_submission_from_a_campaign_link_records_its_campaign(topic, form_link
     assert outcome.item == submission
 
 
-def test_every_code_shares_one_stored_form(topic, campaign, channel_x, channel_instagram, django_assert_num_queries):
+def test_every_code_shares_one_stored_form(
+    topic, campaign, channel_x, channel_instagram, django_assert_num_queries
+):
     first = make_link(campaign, channel_x, "/ar/feedback/new/")
     second = make_link(campaign, channel_instagram, "/ar/feedback/new/")
     Client().get(f"/ar/feedback/new/?c={first.code}")  # rendered and stored
@@ -75,7 +77,8 @@ def test_every_code_shares_one_stored_form(topic, campaign, channel_x, channel_i
 def test_a_form_with_errors_keeps_the_code(topic, form_link):
     browser = Client(HTTP_USER_AGENT=BROWSER)
     response = browser.post(
-        f"/en/feedback/new/?c={form_link.code}", {**form_data(topic, subject=""), "c": form_link.code}
+        f"/en/feedback/new/?c={form_link.code}",
+        {**form_data(topic, subject=""), "c": form_link.code},
     )
     assert response.status_code == 200
     assert CODE_FIELD.findall(response.content.decode()) == [form_link.code]

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from campaigns import counters
 from campaigns.models import DailyCount
-from tests.campaigns.conftest import make_link
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +84,7 @@ def test_a_redis_outage_loses_at_most_the_counts_since_the_last_flush(person, x_
         assert response.status_code == 302
         assert response["Location"] == f"/ar/news/{article.slug}/"
         assert person.get(f"/ar/news/{article.slug}/").status_code == 200
-        with pytest.raises(Exception, match="(?i)connect"):
+        with pytest.raises(Exception, match=r"(?i)connect"):
             flush()  # the cron run fails, loudly, and changes nothing
     assert total("click") == 3
     with override_settings(CACHES=RESTARTED):  # Redis is back, empty
@@ -96,7 +95,9 @@ def test_a_redis_outage_loses_at_most_the_counts_since_the_last_flush(person, x_
     assert total("click") == 4
 
 
-def test_a_database_that_refuses_the_flush_keeps_the_counts_for_the_next(person, x_link, monkeypatch):
+def test_a_database_that_refuses_the_flush_keeps_the_counts_for_the_next(
+    person, x_link, monkeypatch
+):
     for _ in range(3):
         person.get(f"/c/{x_link.code}")
 
@@ -131,7 +132,9 @@ def test_the_cached_page_is_the_same_with_counting(person, x_link, article):
     assert first.content == second.content
     assert second["ETag"] == first["ETag"]
     assert "Set-Cookie" not in second
-    assert person.get(f"/ar/news/{article.slug}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert (
+        person.get(f"/ar/news/{article.slug}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    )
 
 
 def test_counts_of_yesterday_are_flushed_to_yesterday(x_link):

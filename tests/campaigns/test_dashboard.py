@@ -22,12 +22,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def health_campaign(ministry_a, channel_x, channel_instagram, article):
-    campaign = make_campaign(ministry=ministry_a, name_en="Vaccination week", name_ar="أسبوع التطعيم")
+    campaign = make_campaign(
+        ministry=ministry_a, name_en="Vaccination week", name_ar="أسبوع التطعيم"
+    )
     campaign.channels.set([channel_x, channel_instagram])
     return campaign
 
 
-def test_who_sees_which_campaign(client_as, health_campaign, officer_a, officer_b, editor, manager, moderator):
+def test_who_sees_which_campaign(
+    client_as, health_campaign, officer_a, officer_b, editor, manager, moderator
+):
     centre = make_campaign(name_en="Centre campaign", name_ar="حملة المركز")
     urls = [
         f"/en/staff/campaigns/{health_campaign.pk}/",
@@ -52,7 +56,9 @@ def test_who_sees_which_campaign(client_as, health_campaign, officer_a, officer_
     assert Client().get(urls[0])["Location"].startswith("/admin/login/")
 
 
-def test_officers_cannot_open_campaigns_in_the_admin(client_as, health_campaign, officer_a, officer_b, editor):
+def test_officers_cannot_open_campaigns_in_the_admin(
+    client_as, health_campaign, officer_a, officer_b, editor
+):
     url = f"/admin/campaigns/campaign/{health_campaign.pk}/change/"
     assert client_as(editor).get(url).status_code == 200
     for officer in (officer_a, officer_b):
@@ -71,41 +77,66 @@ def _fill(campaign, channel_x, channel_instagram, article, topic_ministry, days:
         DailyCount.objects.create(kind="click", subject=str(on_x.pk), day=day, count=100)
         DailyCount.objects.create(kind="click", subject=str(on_instagram.pk), day=day, count=10)
         DailyCount.objects.create(kind="view", subject=f"/news/{article.slug}/", day=day, count=50)
-    DailyCount.objects.create(kind="useful_yes", subject=f"/news/{article.slug}/", day=today, count=8)
-    DailyCount.objects.create(kind="useful_no", subject=f"/news/{article.slug}/", day=today, count=2)
+    DailyCount.objects.create(
+        kind="useful_yes", subject=f"/news/{article.slug}/", day=today, count=8
+    )
+    DailyCount.objects.create(
+        kind="useful_no", subject=f"/news/{article.slug}/", day=today, count=2
+    )
     submission_type = ContentType.objects.get_for_model(Submission)
     for rating in (5, 4, None):
         submission = make_submission()
         if rating:
             Submission.objects.filter(pk=submission.pk).update(rating=rating, status="closed")
-        Outcome.objects.create(link=on_instagram, content_type=submission_type, object_id=submission.pk)
-    Post.objects.create(campaign=campaign, channel=channel_x, posted_on=today, text="منشور رسمي عن التطعيم", url="https://x.com/tawasul/status/1")
+        Outcome.objects.create(
+            link=on_instagram, content_type=submission_type, object_id=submission.pk
+        )
+    Post.objects.create(
+        campaign=campaign,
+        channel=channel_x,
+        posted_on=today,
+        text="منشور رسمي عن التطعيم",
+        url="https://x.com/tawasul/status/1",
+    )
     return on_x, on_instagram
 
 
-def test_the_dashboard_shows_each_kpi_against_its_target(client_as, manager, health_campaign, channel_x, channel_instagram, article, ministry_a):
+def test_the_dashboard_shows_each_kpi_against_its_target(
+    client_as, manager, health_campaign, channel_x, channel_instagram, article, ministry_a
+):
     _fill(health_campaign, channel_x, channel_instagram, article, ministry_a, days=2)
     Kpi.objects.create(campaign=health_campaign, metric=Metric.CLICKS, target=440)
-    Kpi.objects.create(campaign=health_campaign, metric=Metric.CHANNEL_CLICKS, channel=channel_x, target=100)
+    Kpi.objects.create(
+        campaign=health_campaign, metric=Metric.CHANNEL_CLICKS, channel=channel_x, target=100
+    )
     Kpi.objects.create(campaign=health_campaign, metric=Metric.SUBMISSIONS, target=6)
     Kpi.objects.create(campaign=health_campaign, metric=Metric.USEFUL_SHARE, target=75)
     Kpi.objects.create(campaign=health_campaign, metric=Metric.SATISFACTION, target=4)
     html = client_as(manager).get(f"/en/staff/campaigns/{health_campaign.pk}/").content.decode()
     assert "Vaccination week" in html
     # 2 days × (100 + 10) clicks = 220 of 440: 50%; X 200 of 100: reached.
-    assert "<td class=\"num\">220</td>" in html
+    assert '<td class="num">220</td>' in html
     assert "50%" in html and "200%" in html
-    assert "<td class=\"num\">3</td>" in html  # submissions, 3 of 6
+    assert '<td class="num">3</td>' in html  # submissions, 3 of 6
     assert "80%" in html or "80" in html  # useful share: 8 of 10
     assert "4.5" in html  # satisfaction: (5 + 4) / 2
-    assert 'role="img"' in html and "<title id=\"daily-chart-title\">" in html
+    assert 'role="img"' in html and '<title id="daily-chart-title">' in html
     assert "منشور رسمي عن التطعيم" in html
     arabic = client_as(manager).get(f"/ar/staff/campaigns/{health_campaign.pk}/").content.decode()
     assert "أسبوع التطعيم" in arabic
     assert "مؤشرات الأداء مقابل أهدافها" in arabic
 
 
-def test_the_dashboard_takes_the_same_queries_for_many_days(client_as, manager, health_campaign, channel_x, channel_instagram, article, ministry_a, django_assert_max_num_queries):
+def test_the_dashboard_takes_the_same_queries_for_many_days(
+    client_as,
+    manager,
+    health_campaign,
+    channel_x,
+    channel_instagram,
+    article,
+    ministry_a,
+    django_assert_max_num_queries,
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -120,15 +151,22 @@ def test_the_dashboard_takes_the_same_queries_for_many_days(client_as, manager, 
         for link in health_campaign.links.all():
             DailyCount.objects.create(kind="click", subject=str(link.pk), day=day, count=7)
     for _ in range(5):
-        Post.objects.create(campaign=health_campaign, channel=channel_instagram, posted_on=timezone.localdate(), text="x")
+        Post.objects.create(
+            campaign=health_campaign,
+            channel=channel_instagram,
+            posted_on=timezone.localdate(),
+            text="x",
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
     assert len(many) <= 20
 
 
-def test_the_csv_has_iso_dates_and_latin_digits_in_arabic(client_as, editor, health_campaign, channel_x, channel_instagram, article, ministry_a):
-    on_x, on_instagram = _fill(health_campaign, channel_x, channel_instagram, article, ministry_a, days=2)
+def test_the_csv_has_iso_dates_and_latin_digits_in_arabic(
+    client_as, editor, health_campaign, channel_x, channel_instagram, article, ministry_a
+):
+    _fill(health_campaign, channel_x, channel_instagram, article, ministry_a, days=2)
     Kpi.objects.create(campaign=health_campaign, metric=Metric.CLICKS, target=1000)
     response = client_as(editor).get(f"/ar/staff/campaigns/{health_campaign.pk}/export.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -154,7 +192,7 @@ def test_counts_show_after_a_flush(person, client_as, manager, campaign, channel
     for _ in range(2):
         person.get(f"/c/{link.code}")
     url = f"/en/staff/campaigns/{campaign.pk}/"
-    assert "<td class=\"num\">0</td>" in client_as(manager).get(url).content.decode()
+    assert '<td class="num">0</td>' in client_as(manager).get(url).content.decode()
     call_command("flush_campaign_counters", verbosity=0)
     html = client_as(manager).get(url).content.decode()
     assert "50%" in html

@@ -78,14 +78,37 @@ NOT_A_PERSON = [
     ("GET", {"HTTP_X_MOZ": "prefetch"}),
     ("GET", {"HTTP_X_PURPOSE": "preview"}),
     ("GET", {"HTTP_USER_AGENT": "Twitterbot/1.0"}),
-    ("GET", {"HTTP_USER_AGENT": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"}),
+    (
+        "GET",
+        {
+            "HTTP_USER_AGENT": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"
+        },
+    ),
     ("GET", {"HTTP_USER_AGENT": "WhatsApp/2.23.20.0 A"}),
     ("GET", {"HTTP_USER_AGENT": "TelegramBot (like TwitterBot)"}),
     ("GET", {"HTTP_USER_AGENT": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"}),
-    ("GET", {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)"}),
-    ("GET", {"HTTP_USER_AGENT": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"}),
-    ("GET", {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}),
-    ("GET", {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"}),
+    (
+        "GET",
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)"},
+    ),
+    (
+        "GET",
+        {
+            "HTTP_USER_AGENT": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"
+        },
+    ),
+    (
+        "GET",
+        {
+            "HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+        },
+    ),
+    (
+        "GET",
+        {
+            "HTTP_USER_AGENT": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+        },
+    ),
     ("GET", {"HTTP_USER_AGENT": "curl/8.5.0"}),
     ("GET", {"HTTP_USER_AGENT": ""}),
 ]
@@ -115,7 +138,16 @@ def test_the_documented_list_is_the_one_that_is_applied():
 
 @pytest.mark.parametrize(
     "code",
-    ["AAAAAAAAAA", "abc", "x" * 200, "%00", "..%2F..%2Fadmin", "كود", "DROP TABLE", "a b c d e f g h"],
+    [
+        "AAAAAAAAAA",
+        "abc",
+        "x" * 200,
+        "%00",
+        "..%2F..%2Fadmin",
+        "كود",
+        "DROP TABLE",
+        "a b c d e f g h",
+    ],
 )
 def test_an_unknown_code_goes_to_the_home_page_never_an_error(person, x_link, code):
     response = person.get(f"/c/{code}")
@@ -154,14 +186,18 @@ def test_following_a_link_queries_no_database(person, x_link, django_assert_num_
             assert person.get(f"/c/{x_link.code}").status_code == 302
 
 
-def test_guessing_codes_costs_one_query_every_few_seconds(person, x_link, django_assert_max_num_queries):
+def test_guessing_codes_costs_one_query_every_few_seconds(
+    person, x_link, django_assert_max_num_queries
+):
     person.get(f"/c/{x_link.code}")
     with django_assert_max_num_queries(1):
         for n in range(30):
             person.get(f"/c/Guess{n:05d}x".replace("0", "2").replace("1", "3"))
 
 
-def test_clicks_are_counted_per_day_and_channel(person, campaign, channel_x, channel_instagram, article):
+def test_clicks_are_counted_per_day_and_channel(
+    person, campaign, channel_x, channel_instagram, article
+):
     on_x = make_link(campaign, channel_x, f"/ar/news/{article.slug}/")
     on_instagram = make_link(campaign, channel_instagram, f"/ar/news/{article.slug}/")
     person.get(f"/c/{on_x.code}")

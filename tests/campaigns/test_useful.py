@@ -1,4 +1,4 @@
-""""Was this page useful?" on article pages: works without JavaScript, a session or a CSRF
+""" "Was this page useful?" on article pages: works without JavaScript, a session or a CSRF
 token (the page is cached for everyone), one answer per page per address a day, counts
 only."""
 
@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def answers(page: str) -> dict[str, int]:
     call_command("flush_campaign_counters", verbosity=0)
     return dict(
-        DailyCount.objects.filter(subject=page, kind__startswith="useful").values_list("kind", "count")
+        DailyCount.objects.filter(subject=page, kind__startswith="useful").values_list(
+            "kind", "count"
+        )
     )
 
 
@@ -23,7 +25,9 @@ def visitor(address: str) -> Client:
     return Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
 
 
-@pytest.mark.parametrize(("language", "question"), [("ar", "هل كانت هذه الصفحة مفيدة؟"), ("en", "Was this page useful?")])
+@pytest.mark.parametrize(
+    ("language", "question"), [("ar", "هل كانت هذه الصفحة مفيدة؟"), ("en", "Was this page useful?")]
+)
 def test_article_pages_ask_with_a_plain_form(language, question, article):
     response = Client().get(f"/{language}/news/{article.slug}/")
     html = response.content.decode()
@@ -56,7 +60,9 @@ def test_one_answer_per_page_per_address_a_day(article):
     assert answers(page) == {"useful_yes": 1}
 
 
-@override_settings(CAMPAIGNS_USEFUL_LIMITS={"useful_page": (1, 86400), "useful_address": (3, 86400)})
+@override_settings(
+    CAMPAIGNS_USEFUL_LIMITS={"useful_page": (1, 86400), "useful_address": (3, 86400)}
+)
 def test_an_address_has_a_daily_number_of_answers_in_all(db):
     from tests.factories import make_article
 

@@ -43,9 +43,9 @@ from bench.management.commands.bench_seed import (
     BENCH_MODERATOR,
     BENCH_OFFICER,
 )
+from campaigns import registry as campaign_registry
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.tracking import make_token
-from campaigns import registry as campaign_registry
 from news.models import Article
 from portal.models import OfficialChannel
 
