@@ -34,6 +34,11 @@ class PostInline(admin.TabularInline):
     extra = 1
     fields = ("channel", "posted_on", "url", "text")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a post's link typed without https:// gets it
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Campaign)
 class CampaignAdmin(TabbedTranslationAdmin):

@@ -39,10 +39,7 @@ def language_links(context) -> list[dict]:
     current = get_language()
     # Without a campaign code: a stored form page is the same for every code
     # (portal.attribution), so its links must not carry the first visitor's.
-    full_path, _mark, query = request.get_full_path().partition("?")
-    query = attribution.without_code(query)
-    if query:
-        full_path = f"{full_path}?{query}"
+    full_path = _without_code(request)
     links = []
     for code, _name in settings.LANGUAGES:
         url = page_in_language(full_path, current, code)
@@ -70,6 +67,20 @@ def staff_pages_url(context) -> str:
     from portal.views import landing_url  # portal.views loads the news app's caching
 
     return landing_url(request.user)
+
+
+def _without_code(request) -> str:
+    full_path, _mark, query = request.get_full_path().partition("?")
+    query = attribution.without_code(query)
+    return f"{full_path}?{query}" if query else full_path
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url_without_code(context) -> str:
+    """This page's absolute address without a campaign code (a stored form page's
+    canonical link must be the same for every code)."""
+    request = context["request"]
+    return request.build_absolute_uri(_without_code(request))
 
 
 @register.simple_tag(takes_context=True)
