@@ -54,27 +54,29 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(
 ):
     site, article = campaign_site
     today = timezone.localdate()
-    page = signed_in_page(new_page, site, editor, DESKTOP, "en")
+    x, instagram = OfficialChannel.objects.order_by("pk")
+    # In Arabic, the admin opens each translated field on its Arabic tab.
+    page = signed_in_page(new_page, site, editor, DESKTOP, "ar")
     page.goto(f"{site.url}/admin/campaigns/campaign/add/")
     page.locator("#id_name_ar").fill("اعرف عقدك")
     page.locator("#id_objective_ar").fill("أن يعرف العاملون عقود العمل الجديدة ويرسلوا ملاحظاتهم.")
     page.locator("#id_audience_ar").fill("العاملون في القطاع الخاص")
-    page.locator("#id_channels").select_option(
-        label=["X (Twitter) @tawasul", "Instagram @tawasul.om"]
-    )
+    page.locator("#id_channels").select_option(value=[str(x.pk), str(instagram.pk)])
     page.locator("#id_starts_on").fill((today - datetime.timedelta(days=2)).isoformat())
     page.locator("#id_ends_on").fill((today + datetime.timedelta(days=12)).isoformat())
     page.locator("#id_kpis-0-metric").select_option("clicks")
     page.locator("#id_kpis-0-target").fill("4")
-    page.locator("#id_links-0-channel").select_option(label="X (Twitter) @tawasul")
+    page.locator("#id_links-0-channel").select_option(value=str(x.pk))
     page.locator("#id_links-0-target").fill(f"/ar/news/{article.slug}/")
-    page.locator("#id_links-1-channel").select_option(label="Instagram @tawasul.om")
+    page.locator("#id_links-1-channel").select_option(value=str(instagram.pk))
     page.locator("#id_links-1-target").fill("/en/feedback/new/")
-    page.locator("#id_posts-0-channel").select_option(label="X (Twitter) @tawasul")
+    page.locator("#id_posts-0-channel").select_option(value=str(x.pk))
     page.locator("#id_posts-0-posted_on").fill(today.isoformat())
     page.locator("#id_posts-0-text").fill("اعرف حقوقك في عقد العمل الجديد")
+    screenshot(page, "campaign-admin-add-ar-desktop")
     with page.expect_navigation():
         page.locator("input[name=_save]").click()
+    assert Campaign.objects.exists(), page.locator(".errornote, .errorlist").all_inner_texts()
     campaign = Campaign.objects.get()
     on_x, on_instagram = campaign.links.order_by("pk")
     assert on_x.channel.platform == "x" and on_instagram.channel.platform == "instagram"
@@ -123,7 +125,7 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(
         row = kpis.locator("tbody tr").first
         cells = row.locator("td").all_inner_texts()
         assert cells[:3] == ["4", "4", "100%"], cells  # target, reached, percent
-        channels = staff.locator("#channels-caption").locator("xpath=..")
+        channels = staff.locator("#campaign-channels-caption").locator("xpath=..")
         assert channels.locator("tbody tr").count() == 2
         chart = staff.get_by_role("img", name=re.compile("Link clicks per day|نقرات الروابط"))
         assert chart.is_visible()
