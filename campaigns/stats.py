@@ -199,7 +199,7 @@ def chart(data: Dashboard, rtl: bool) -> dict:
     scale = max(highest, 1)
     plot = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     slot = CHART_WIDTH / max(len(days), 1)
-    every = max(1, math.ceil(len(days) / 8))
+    every = max(1, math.ceil(len(days) / 6))
     columns = []
     for index, row in enumerate(days):
         place = len(days) - 1 - index if rtl else index

@@ -3,11 +3,11 @@ Neither sets a cookie, and neither writes the database: they count in the shared
 (``campaigns.counters``)."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from campaigns import counters, humans, registry, useful
 from campaigns.models import DailyCount
@@ -32,9 +32,11 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @csrf_exempt  # posted from cached pages, which carry no token: see docs/security.md
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 def answer_useful(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":  # e.g. the language switch of the answer page
+        return redirect("portal:home")
     page = request.POST.get("page", "")
     answer = request.POST.get("answer", "")
     if answer not in ("yes", "no") or not useful.is_question_page(page):

@@ -86,6 +86,9 @@ def test_a_campaign_measured_from_its_links_to_its_dashboard(
     reader.goto(f"{site.url}/c/{on_x.code}")
     assert reader.url == f"{site.url}/ar/news/{article.slug}/"
     assert reader.context.cookies() == []
+    reader.get_by_role("heading", name="هل كانت هذه الصفحة مفيدة؟").scroll_into_view_if_needed()
+    screenshot(reader, "campaign-article-useful-ar-phone")
+    assert_accessible(reader)
     reader.get_by_role("button", name=re.compile("^نعم")).click()
     reader.wait_for_url(f"{site.url}/ar/useful/")
     assert reader.get_by_role("heading", level=1).inner_text() == "شكرًا على إجابتك"

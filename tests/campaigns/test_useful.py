@@ -96,8 +96,10 @@ def test_odd_answers_get_a_clear_page_and_count_nothing(fields):
     assert not DailyCount.objects.exists()
 
 
-def test_the_answer_page_takes_no_get():
-    assert Client().get("/ar/useful/").status_code == 405
+def test_the_answer_address_opened_without_an_answer_goes_home():
+    response = Client().get("/en/useful/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
 
 
 def test_a_preview_does_not_ask(editor, client_as):
