@@ -213,14 +213,23 @@ def chart(data: Dashboard, rtl: bool) -> dict:
             height = round(plot * clicks / scale, 1)
             bottom = round(bottom - height, 1)
             bars.append({"y": bottom, "height": height, "style": i % CHANNEL_STYLES})
+        center = round(place * slot + slot / 2, 1)
+        # A label at an edge of the chart is anchored inside it, not cut in half.
+        anchor, label_x = "middle", center
+        if center < 40:
+            anchor, label_x = "start", 2
+        elif center > CHART_WIDTH - 40:
+            anchor, label_x = "end", CHART_WIDTH - 2
         columns.append(
             {
                 "row": row,
                 "x": x,
                 "width": width,
                 "bars": bars,
-                "center": round(place * slot + slot / 2, 1),
+                "center": center,
                 "label": index % every == 0,
+                "label_x": label_x,
+                "anchor": anchor,
             }
         )
     return {
