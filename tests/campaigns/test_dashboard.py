@@ -198,7 +198,9 @@ def test_counts_show_after_a_flush(person, client_as, manager, campaign, channel
     assert "50%" in html
 
 
-def test_the_staff_pages_link_to_the_campaigns_for_those_who_see_them(client_as, manager, officer_a):
+def test_the_staff_pages_link_to_the_campaigns_for_those_who_see_them(
+    client_as, manager, officer_a
+):
     for user in (manager, officer_a):
         html = client_as(user).get("/en/staff/").content.decode()
         assert 'href="/en/staff/campaigns/"' in html
