@@ -207,3 +207,30 @@ def test_clicks_are_counted_per_day_and_channel(
     assert clicks(on_instagram) == 2
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert not DailyCount.objects.filter(day=yesterday).exists()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/ar/news/",
+        "javascript:alert(1)",
+        "/ar/no-such-page/",
+        "/news/",
+        "ar/news/",
+        "/ar/news/\x00/",
+        "",
+    ],
+)
+def test_a_link_targets_only_pages_of_this_site(campaign, channel_x, target):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        Link(campaign=campaign, channel=channel_x, target=target).full_clean()
+
+
+@pytest.mark.parametrize(
+    "target", ["/ar/news/", "/en/feedback/new/?kind=idea", "/ar/news/%D8%AE%D8%A8%D8%B1/"]
+)
+def test_pages_of_this_site_in_either_language_are_good_targets(campaign, channel_x, target):
+    Link(campaign=campaign, channel=channel_x, target=target).full_clean()
