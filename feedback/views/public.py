@@ -94,6 +94,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
+    if request.GET.get("topic", "").isdigit():  # a campaign's form for one topic (rendered)
+        initial["topic"] = int(request.GET["topic"])
     query = attribution.without_code(request.META.get("QUERY_STRING", ""))
     if _is_anonymous(request) and query in BLANK_FORM_QUERIES:
         # The same page for every anonymous visitor but the CSRF token: stored once.

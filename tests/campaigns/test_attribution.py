@@ -91,3 +91,13 @@ def test_a_submission_without_a_real_code_records_nothing(topic, form_link, code
     assert response.status_code == 302
     assert Submission.objects.count() == 1
     assert not Outcome.objects.exists()
+
+
+def test_a_link_to_the_form_for_a_topic_opens_it_with_the_topic_chosen(topic, campaign, channel_x):
+    link = make_link(campaign, channel_x, f"/ar/feedback/new/?topic={topic.pk}")
+    browser = Client(HTTP_USER_AGENT=BROWSER)
+    form_url = browser.get(f"/c/{link.code}")["Location"]
+    assert form_url == f"/ar/feedback/new/?topic={topic.pk}&c={link.code}"
+    html = browser.get(form_url).content.decode()
+    assert re.search(rf'<option value="{topic.pk}"[^>]*selected', html)
+    assert CODE_FIELD.findall(html) == [link.code]
