@@ -405,3 +405,33 @@ def cached_dashboard(user, seconds: int) -> Dashboard | None:
         except Exception:
             logger.warning("cache unavailable; dashboard not cached", exc_info=True)
     return data
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The citizens' ratings (1 to 5) of some requests: how many were rated, and how."""
+
+    sent: int
+    rated: int
+    average: float | None
+    by_score: dict[int, int]
+
+
+def ratings_of(submission_ids) -> Ratings:
+    """Ratings of the requests ``submission_ids`` (ids, or a query of ids) in one query,
+    for other apps (the campaigns dashboard): counts only, no request is opened."""
+    rows = (
+        Submission.objects.filter(pk__in=submission_ids)
+        .values("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_score = dict.fromkeys(range(1, 6), 0)
+    sent = 0
+    for row in rows:
+        sent += row["n"]
+        if row["rating"] is not None:
+            by_score[row["rating"]] = row["n"]
+    rated = sum(by_score.values())
+    total = sum(score * n for score, n in by_score.items())
+    return Ratings(sent, rated, total / rated if rated else None, by_score)

@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from portal import attribution
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -77,6 +79,8 @@ def single_flight(key: str, lookup: Callable[[], T | None], render: Callable[[],
 CSRF_SLOT = "csrf-token-slot-of-a-stored-page"
 # The hidden field of every form: in a page without the slot it holds a real token.
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
+# The campaign code's hidden field (portal.attribution): the visitor's code at answer time.
+ATTRIBUTION_SLOT = attribution.SLOT.encode()
 
 
 def page_with_csrf_token(
@@ -99,8 +103,10 @@ def page_with_csrf_token(
     in it or with no form at all (the same page without its forms, e.g. a tracking page
     with nothing to rate): never a page whose form holds some visitor's real token.
     """
+    # Keyed without a campaign code: every code shares the copy, put in when answered.
+    query = attribution.without_code(request.META.get("QUERY_STRING", ""))
     digest = hashlib.sha256(
-        f"{request.scheme}|{request.get_host()}|{request.get_full_path()}".encode()
+        f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
     ).hexdigest()
     key = f"page:{name}:{get_language()}:{digest}"
 
@@ -136,7 +142,10 @@ def page_with_csrf_token(
         return parts
     if len(parts) == 1:  # no form: no token to add, no CSRF cookie to set
         return HttpResponse(parts[0])
-    return HttpResponse(get_token(request).encode().join(parts))
+    content = get_token(request).encode().join(parts)
+    if ATTRIBUTION_SLOT in content:
+        content = content.replace(ATTRIBUTION_SLOT, attribution.code_of(request).encode())
+    return HttpResponse(content)
 
 
 def _current(version_key: str) -> str:

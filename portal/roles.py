@@ -81,3 +81,28 @@ def feedback_scope(user) -> FeedbackScope | None:
     if has_role(user, MANAGERS):
         return FeedbackScope(ministry_id=None, opens_items=False)
     return None
+
+
+@dataclass(frozen=True)
+class CampaignScope:
+    """The campaigns a user works on (the campaigns app asks only this)."""
+
+    ministry_id: int | None  # None: every campaign (the centre's and every ministry's)
+    manages: bool  # registers and edits campaigns (in the admin); False: reads dashboards
+
+
+def campaign_scope(user) -> CampaignScope | None:
+    """Editors, managers and superusers manage every campaign. Moderators read every
+    campaign's dashboard. Officers read the campaigns of their ministry only (the officer
+    role wins, as for feedback). None for everyone else (and an officer without a
+    ministry)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return CampaignScope(ministry_id=None, manages=True)
+    if has_role(user, MINISTRY_OFFICERS):
+        ministry_id = officer_ministry_id(user)
+        return CampaignScope(ministry_id, manages=False) if ministry_id else None
+    if has_role(user, EDITORS) or has_role(user, MANAGERS):
+        return CampaignScope(ministry_id=None, manages=True)
+    if has_role(user, MODERATORS):
+        return CampaignScope(ministry_id=None, manages=False)
+    return None

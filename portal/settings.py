@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal",
     "news",
     "feedback",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored anonymous public pages are answered here, with the security headers above and
     # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
+    # Campaign short links and views of campaign pages, counted before the page cache
+    # answers (campaigns/middleware.py).
+    "campaigns.middleware.CampaignMiddleware",
     "news.http.CachedPageMiddleware",
     # Django's, with the idle expiry pushed forward at most once a minute (portal/sessions.py).
     "portal.sessions.SessionMiddleware",
@@ -379,6 +383,13 @@ FEEDBACK_RATE_LIMITS = {
     "submit_email": (env_int("FEEDBACK_SUBMIT_LIMIT_PER_EMAIL", 5), 60 * 60),
     # Tracking look-ups (reference + e-mail), per client address: stops enumeration.
     "track_address": (env_int("FEEDBACK_TRACK_LIMIT_PER_ADDRESS", 20), 10 * 60),
+}
+# "Was this page useful?" (campaigns/useful.py): one answer per page per address a day,
+# and this many answers a day per address in all. Not one of the limits above: a
+# single-process install counts them in its own memory, which bounds the same thing.
+CAMPAIGNS_USEFUL_LIMITS = {
+    "useful_page": (1, 24 * 60 * 60),
+    "useful_address": (env_int("CAMPAIGNS_USEFUL_LIMIT_PER_ADDRESS", 100), 24 * 60 * 60),
 }
 # The staff password reset: requests per client address, and e-mails sent per address typed.
 STAFF_PASSWORD_RESET_LIMITS = {

@@ -8,6 +8,8 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 local cookie = os.getenv("BENCH_COOKIE")
 local expect = tonumber(os.getenv("BENCH_EXPECT") or "200")
+-- A browser's User-Agent: campaign counting (issue 16) counts only what looks like a person.
+local agent = os.getenv("BENCH_AGENT")
 
 wrk.method = method
 if body and body ~= "" then
@@ -16,6 +18,9 @@ if body and body ~= "" then
 end
 if cookie and cookie ~= "" then
   wrk.headers["Cookie"] = cookie
+end
+if agent and agent ~= "" then
+  wrk.headers["User-Agent"] = agent
 end
 
 local paths_file = os.getenv("BENCH_PATHS")

@@ -19,7 +19,7 @@ from feedback import confirmation, formpage, ratelimit, thumbnails, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
-from portal import pagecache
+from portal import attribution, pagecache
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ TRACKING_PAGE_SECONDS = 300
 FORM_TEXT_BYTES = 64 * 1024
 
 
+@attribution.accepts  # a campaign link may open it (portal/attribution.py)
 @ratelimit.refuse_large_bodies_over_the_limit("submit_address", larger_than=FORM_TEXT_BYTES)
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -82,6 +83,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 if temporary:
                     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
                 return response
+            attribution.record(request, submission)
             response = redirect("feedback:sent")
             confirmation.remember(response, submission.reference)
             return response
@@ -92,7 +94,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
-    if _is_anonymous(request) and request.META.get("QUERY_STRING", "") in BLANK_FORM_QUERIES:
+    if request.GET.get("topic", "").isdigit():  # a campaign's form for one topic (rendered)
+        initial["topic"] = int(request.GET["topic"])
+    query = attribution.without_code(request.META.get("QUERY_STRING", ""))
+    if _is_anonymous(request) and query in BLANK_FORM_QUERIES:
         # The same page for every anonymous visitor but the CSRF token: stored once.
         return formpage.blank_form(
             request,

@@ -3,9 +3,10 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
-from portal import roles
+from portal import attribution, pagecache, roles
 
 register = template.Library()
 
@@ -36,9 +37,12 @@ def language_links(context) -> list[dict]:
     """
     request = context["request"]
     current = get_language()
+    # Without a campaign code: a stored form page is the same for every code
+    # (portal.attribution), so its links must not carry the first visitor's.
+    full_path = _without_code(request)
     links = []
     for code, _name in settings.LANGUAGES:
-        url = page_in_language(request.get_full_path(), current, code)
+        url = page_in_language(full_path, current, code)
         info = get_language_info(code)
         links.append(
             {
@@ -63,3 +67,30 @@ def staff_pages_url(context) -> str:
     from portal.views import landing_url  # portal.views loads the news app's caching
 
     return landing_url(request.user)
+
+
+def _without_code(request) -> str:
+    full_path, _mark, query = request.get_full_path().partition("?")
+    query = attribution.without_code(query)
+    return f"{full_path}?{query}" if query else full_path
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url_without_code(context) -> str:
+    """This page's absolute address without a campaign code (a stored form page's
+    canonical link must be the same for every code)."""
+    request = context["request"]
+    return request.build_absolute_uri(_without_code(request))
+
+
+@register.simple_tag(takes_context=True)
+def attribution_field(context) -> str:
+    """The hidden field carrying a campaign code in a form that accepts one
+    (``portal.attribution``). In a page rendered to be stored (its CSRF token is the
+    slot) the value is a slot too, filled for each visitor when the copy is answered."""
+    token = context.get("csrf_token")
+    if isinstance(token, str) and token == pagecache.CSRF_SLOT:
+        value = attribution.SLOT
+    else:
+        value = attribution.code_of(context["request"])
+    return format_html('<input type="hidden" name="{}" value="{}">', attribution.PARAM, value)

@@ -34,6 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bench.management.commands.bench_attack import attack_section
 from bench.management.commands.bench_seed import (
@@ -42,12 +43,16 @@ from bench.management.commands.bench_seed import (
     BENCH_MODERATOR,
     BENCH_OFFICER,
 )
+from campaigns import registry as campaign_registry
 from feedback.models import Submission, SubmissionEvent, Topic
 from feedback.tracking import make_token
 from news.models import Article
+from portal.models import OfficialChannel
 
 STAFF_ACCOUNTS = {"moderator": BENCH_MODERATOR, "officer": BENCH_OFFICER, "manager": BENCH_MANAGER}
 LUA = Path(settings.BASE_DIR) / ".ci" / "wrk" / "report.lua"
+# Sent by wrk with every request: campaign counting counts what looks like a person.
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 HOST = "127.0.0.1"
 
 
@@ -113,6 +118,7 @@ class Command(BaseCommand):
         cookies = {role: self.session(role) for role in STAFF_ACCOUNTS}
         # From a cold cache: the first request of each page shows what filling it costs.
         cache.clear()
+        campaign_registry.publish()  # the live campaign links, as every flush stores them
         load_before = os.getloadavg()
         server = self.start_gunicorn(options["port"], options["workers"], base_url)
         try:
@@ -123,6 +129,7 @@ class Command(BaseCommand):
                     "BENCH_EXPECT": str(page.expect),
                     "BENCH_COOKIE": cookies[page.user] if page.user else "",
                     "BENCH_BODY": "",
+                    "BENCH_AGENT": BROWSER_AGENT,
                 }
                 if page.method == "POST":
                     env["BENCH_COOKIE"] = f"csrftoken={csrf_cookie}"
@@ -212,8 +219,13 @@ class Command(BaseCommand):
         if tracked is None:
             raise CommandError("No submission: run bench_seed first.")
         search = urllib.parse.quote("مشروع الصحة")
+        short_link = self.campaign_link(article)
         return [
             Page("healthz", "/healthz (floor)", "/healthz"),
+            # Issue 16: the redirect counts a click in Redis; the article below is the
+            # campaign's target, so its views are counted too (counting on).
+            Page("short_link", "Campaign short link /c/<code>", short_link.get_absolute_url(),
+                 expect=302, budget="ratio:0.8"),
             Page("home", "Home (ar)", "/ar/", budget="ratio:0.8"),
             Page("news_list", "News list (ar)", "/ar/news/", budget="ratio:0.8"),
             Page("article", "Article detail (ar)", article.get_absolute_url(), budget="ratio:0.8"),
@@ -248,6 +260,29 @@ class Command(BaseCommand):
             Page("admin_off", "Admin submissions (officer)", "/admin/feedback/submission/",
                  "officer", budget="p99:300"),
         ]  # fmt: skip
+
+    def campaign_link(self, article):
+        """A running campaign whose X link targets ``article`` (made once, then reused)."""
+        from campaigns.models import Campaign, Link
+
+        today = timezone.localdate()
+        campaign, _created = Campaign.objects.update_or_create(
+            name_en="Benchmark campaign",
+            defaults={
+                "name_ar": "حملة القياس",
+                "objective_ar": "قياس كلفة العد",
+                "audience_ar": "الجميع",
+                "starts_on": today - datetime.timedelta(days=1),
+                "ends_on": today + datetime.timedelta(days=30),
+            },
+        )
+        channel = OfficialChannel.objects.order_by("pk").first() or OfficialChannel.objects.create(
+            platform=OfficialChannel.Platform.X, handle="@bench", url="https://x.com/bench"
+        )
+        link, _created = Link.objects.get_or_create(
+            campaign=campaign, channel=channel, target=article.get_absolute_url()
+        )
+        return link
 
     def search_paths(self) -> list[str]:
         """Search addresses of words the seeded articles use, alone and in twos and threes,
