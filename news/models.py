@@ -307,12 +307,70 @@ SUGGEST_MAX_WORD = 40  # longer is not a word (a pasted address, a run of one le
 # Written as people write them; compared in the normalised form (portal.text).
 SUGGEST_STOPWORDS = frozenset(
     normalize_search_text(word)
-    for word in (
-        "التي الذي الذين هذا هذه ذلك تلك على إلى عن مع كان كانت قد لقد إن أن أنه أنها ما لا "
-        "لم لن هل كل بعد قبل عند حتى أو ثم بين فيه فيها منه منها وهو وهي يا the and that "
-        "this with from have has was were are for not but you they their there about into "
-        "been will would"
-    ).split()
+    for word in [
+        "التي",
+        "الذي",
+        "الذين",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "على",
+        "إلى",
+        "عن",
+        "مع",
+        "كان",
+        "كانت",
+        "قد",
+        "لقد",
+        "إن",
+        "أن",
+        "أنه",
+        "أنها",
+        "ما",
+        "لا",
+        "لم",
+        "لن",
+        "هل",
+        "كل",
+        "بعد",
+        "قبل",
+        "عند",
+        "حتى",
+        "أو",
+        "ثم",
+        "بين",
+        "فيه",
+        "فيها",
+        "منه",
+        "منها",
+        "وهو",
+        "وهي",
+        "يا",
+        "the",
+        "and",
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "has",
+        "was",
+        "were",
+        "are",
+        "for",
+        "not",
+        "but",
+        "you",
+        "they",
+        "their",
+        "there",
+        "about",
+        "into",
+        "been",
+        "will",
+        "would",
+    ]
 )
 
 
@@ -513,12 +571,19 @@ class Clarification(models.Model):
         if first_publication:
             self.published_at = timezone.now()
         if kwargs.get("update_fields") is not None:
-            extra = {"search_title", "search_text", *(["published_at"] if first_publication else [])}
+            extra = {
+                "search_title",
+                "search_text",
+                *(["published_at"] if first_publication else []),
+            }
             kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
         super().save(*args, **kwargs)
         if first_publication:
             announce(self, correction=False)
         self._sync_share_images()
+
+    def get_absolute_url(self) -> str:
+        return reverse("clarifications:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         super().clean()
@@ -553,9 +618,6 @@ class Clarification(models.Model):
             number += 1
             slug = f"{base}-{number}"
         return slug
-
-    def get_absolute_url(self) -> str:
-        return reverse("clarifications:detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self) -> bool:
@@ -669,7 +731,7 @@ class ClarificationCorrection(models.Model):
     note = models.TextField(
         _("what changed"),
         max_length=1000,
-        help_text=_("Shown on the page, e.g. \u201cThe number of schools was corrected.\u201d"),
+        help_text=_("Shown on the page, e.g. “The number of schools was corrected.”"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

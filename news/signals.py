@@ -13,7 +13,6 @@ from news.models import (
 )
 from portal.models import ContactDetails, Ministry, OfficialChannel
 
-
 # Sent after the commit of a clarification's first publication (correction=False) and of
 # each correction added to a published one (correction=True), with the keyword arguments
 # ``clarification`` and ``correction``; at most once per clarification and transaction.

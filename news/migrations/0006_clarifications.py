@@ -23,7 +23,7 @@ FACTS_HELP = "Markdown: **bold**, *italic*, lists, links and headings. HTML is f
 CLAIM_HELP = "The claim as it circulated, in a sentence or two."
 CIRCULATED_HELP = "For example: messages on WhatsApp and posts on X."
 SOURCE_TITLE_HELP = "For example: statement of the Ministry of Health, 3 March."
-NOTE_HELP = "Shown on the page, e.g. \u201cThe number of schools was corrected.\u201d"
+NOTE_HELP = "Shown on the page, e.g. “The number of schools was corrected.”"
 
 
 def grant(apps, schema_editor):
