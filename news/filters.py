@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Article, Category
+from news.models import Article, Category, Clarification
 from portal.models import Ministry
 
 
@@ -58,6 +58,47 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         form = ArticleFilterForm
         fields = ["q", "category", "ministry", "date_from", "date_to"]
+
+    def search(self, queryset, name: str, value: str):
+        return queryset.search(value)
+
+
+class ClarificationFilter(django_filters.FilterSet):
+    """The clarifications list's filters, in the query string like the news list's."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": 200}),
+    )
+    verdict = django_filters.ChoiceFilter(
+        label=_("Verdict"),
+        choices=Clarification.Verdict.choices,
+        empty_label=_("All verdicts"),
+    )
+    ministry = django_filters.ModelChoiceFilter(
+        label=_("Ministry"),
+        queryset=Ministry.objects.active(),
+        to_field_name="slug",
+        empty_label=_("All ministries"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Published from"),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Clarification
+        form = ArticleFilterForm  # the same date-range check
+        fields = ["q", "verdict", "ministry", "date_from", "date_to"]
 
     def search(self, queryset, name: str, value: str):
         return queryset.search(value)

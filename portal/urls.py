@@ -62,6 +62,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
+    # The centre's official clarifications of rumours (the news app publishes them).
+    path("clarifications/", include("news.clarification_urls")),
     path("feedback/", include("feedback.urls.public")),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
