@@ -476,23 +476,28 @@ def render(card: Card, kind: str) -> Image.Image:
     _draw_mark(draw, card.verdict, mark_cx, top + pill_h / 2, mark_r)
     pill_text.draw(draw, text_start, top + pill_h / 2 + pill_style.size * 0.36)
 
-    # The claim, as large as it fits between the verdict and the footer, in quotes.
-    y = top + pill_h + (34 if not square else 56)
+    # The claim, as large as it fits between the verdict and the footer, in quotes; with
+    # its kicker, in the middle of the room left.
+    area_top = top + pill_h + (30 if not square else 48)
+    area_bottom = height - footer - (26 if not square else 40)
     kicker = Style(400, 26 if not square else 32, MUTED)
-    Line(card.kicker.split(), kicker, base).draw(draw, start, y + kicker.size)
-    y += _line_height(kicker, base) + 6
+    kicker_h = _line_height(kicker, base) + 6
+    room = area_bottom - area_top - kicker_h
     quoted = f"«{card.claim}»" if base == "rtl" else f"\u201c{card.claim}\u201d"
-    room = height - footer - 28 - y
-    sizes = range(48, 25, -2) if not square else range(64, 33, -2)
+    sizes = range(60, 25, -2) if not square else range(84, 35, -2)
+    most_lines = 4 if not square else 7
     for size in sizes:
         probe = Style(700, size, TEXT)
-        lines_allowed = max(1, int(room // _line_height(probe, base)))
-        style, lines = fit(quoted, 700, range(size, size - 1, -1), TEXT, base, inner, lines_allowed)
-        if len(lines) <= lines_allowed and not lines[-1].words[-1].endswith("…"):
+        allowed = max(1, min(most_lines, int(room // _line_height(probe, base))))
+        style, lines = fit(quoted, 700, range(size, size - 1, -1), TEXT, base, inner, allowed)
+        if not lines[-1].words[-1].endswith("…"):
             break
-    # A rule at the start edge beside the claim, like a quotation in print.
     line_h = _line_height(style, base)
     block_h = line_h * len(lines)
+    y = area_top + max(0, (room - block_h) / 2)
+    Line(card.kicker.split(), kicker, base).draw(draw, start, y + kicker.size)
+    y += kicker_h
+    # A rule at the start edge beside the claim, like a quotation in print.
     rule_x = width - margin + 20 if base == "rtl" else margin - 20
     draw.rectangle([rule_x - 3, y + 6, rule_x + 3, y + block_h - 6], fill=GOLD)
     for index, line in enumerate(lines):
@@ -512,7 +517,7 @@ def digest(clarification) -> str:
 
 def _encode(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG")  # optimize=True: 4 times the time for 4 % fewer bytes
     return buffer.getvalue()
 
 
