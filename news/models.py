@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -415,7 +415,8 @@ class ClarificationQuerySet(models.QuerySet):
         query, so a clarification needs not hold every word; it needs at least half of
         the meaningful ones (at least one), and the one holding most comes first.
 
-        Call it on ``published()``. One query; at most eight words are compared."""
+        Published clarifications only, whatever it is called on (a draft must never
+        reach a citizen). One query; at most eight words are compared."""
         words = [
             term
             for term in search_terms(_CONTROL.sub(" ", text or ""), limit=32)
@@ -438,7 +439,8 @@ class ClarificationQuerySet(models.QuerySet):
         )
         needed = max(1, (len(words) + 1) // 2)
         return list(
-            self.annotate(score=score)
+            self.published()
+            .annotate(score=score)
             .filter(score__gte=needed)
             .select_related("ministry")
             .order_by("-score", "-published_at", "-pk")[:limit]
@@ -577,13 +579,29 @@ class Clarification(models.Model):
                 *(["published_at"] if first_publication else []),
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
+        stored_verdict = getattr(self, "_stored_verdict", None)
         super().save(*args, **kwargs)
+        self._stored_verdict = self.verdict
         if first_publication:
             announce(self, correction=False)
+        elif self.is_public and stored_verdict and stored_verdict != self.verdict:
+            # A new verdict of a public clarification is the correction that matters
+            # most ("under verification" to "false"): always in the change log, and
+            # announced like any correction.
+            ClarificationCorrection.objects.create(
+                clarification=self, **verdict_change_notes(stored_verdict, self.verdict)
+            )
         self._sync_share_images()
 
     def get_absolute_url(self) -> str:
         return reverse("clarifications:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored verdict: save() writes a change-log entry when it changes.
+        instance._stored_verdict = instance.__dict__.get("verdict")
+        return instance
 
     def clean(self) -> None:
         super().clean()
@@ -652,6 +670,18 @@ def _is_web_address(value: str) -> bool:
     except ValidationError:
         return False
     return len(value) <= 2000
+
+
+def verdict_change_notes(old: str, new: str) -> dict[str, str]:
+    """The change-log text of a new verdict, in every language."""
+    notes = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            notes[f"note_{code}"] = _("The verdict changed from “%(old)s” to “%(new)s”.") % {
+                "old": Clarification.Verdict(old).label,
+                "new": Clarification.Verdict(new).label,
+            }
+    return notes
 
 
 def announce(clarification: "Clarification", correction: bool) -> None:

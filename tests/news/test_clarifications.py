@@ -370,3 +370,43 @@ def test_query_count_does_not_grow_with_rows(page, query_count, ministry_a):
     many = query_count(url)
     assert few == many, f"{page}: {few} queries with 3 clarifications, {many} with 30"
     assert many <= BUDGET[page], f"{page}: {many} queries"
+
+
+def test_a_new_verdict_of_a_public_clarification_is_logged_and_announced(
+    client, announcements, ministry_a, django_capture_on_commit_callbacks
+):
+    clarification = make_clarification(
+        ministry=ministry_a, verdict="under_verification", slug="c4"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = Clarification.objects.get(pk=clarification.pk)
+        stored.verdict = Clarification.Verdict.FALSE
+        stored.save()
+    (entry,) = stored.corrections.all()
+    assert entry.note_en == "The verdict changed from “Under verification” to “False”."
+    assert entry.note_ar == "تغيّر الحكم من «قيد التحقق» إلى «غير صحيح»."
+    assert announcements == [("c4", True)]
+    content = client.get("/en/clarifications/c4/").content.decode()
+    assert "Under verification" in content and "Last corrected" in content
+    # A draft's verdict may change freely: nothing is public yet.
+    draft = make_clarification(ministry=ministry_a, status="draft")
+    draft = Clarification.objects.get(pk=draft.pk)
+    draft.verdict = Clarification.Verdict.TRUE
+    draft.save()
+    assert not draft.corrections.exists()
+
+
+def test_suggestions_never_offer_drafts_whatever_they_are_called_on():
+    make_clarification(claim_ar="إغلاق المدارس بسبب الغبار", status="draft")
+    assert Clarification.objects.suggest("إغلاق المدارس بسبب الغبار") == []
+    assert Clarification.objects.all().suggest("إغلاق المدارس بسبب الغبار") == []
+
+
+def test_hostile_queries_get_a_page_not_an_error(client):
+    make_clarification(claim_en="Schools closed")
+    for query in ("a\x00b", "x" * 10_000, "\u202eschools", "%_%", "' OR 1=1 --"):
+        response = client.get("/en/clarifications/", {"q": query})
+        assert response.status_code == 200, query
+    response = client.get("/en/clarifications/", {"date_from": "2026-13-45"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 0
