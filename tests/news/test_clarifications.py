@@ -375,9 +375,7 @@ def test_query_count_does_not_grow_with_rows(page, query_count, ministry_a):
 def test_a_new_verdict_of_a_public_clarification_is_logged_and_announced(
     client, announcements, ministry_a, django_capture_on_commit_callbacks
 ):
-    clarification = make_clarification(
-        ministry=ministry_a, verdict="under_verification", slug="c4"
-    )
+    clarification = make_clarification(ministry=ministry_a, verdict="under_verification", slug="c4")
     with django_capture_on_commit_callbacks(execute=True):
         stored = Clarification.objects.get(pk=clarification.pk)
         stored.verdict = Clarification.Verdict.FALSE
