@@ -180,3 +180,23 @@ def test_numbers_follow_the_text_before_them_as_the_bidi_algorithm_does():
     ]
     english = share_images.Line(["Published", "3", "December", "2026"], style, "ltr")
     assert [word for _d, word in english.visual()] == ["Published", "3", "December", "2026"]
+
+
+def test_a_failed_drawing_publishes_without_cards_and_the_command_draws_them_later(
+    ministry_a, monkeypatch, caplog
+):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(share_images, "raqm_available", lambda: False)
+    clarification = make_clarification(ministry=ministry_a)
+    assert clarification.is_public and clarification.share_images == {}
+    assert "not made" in caplog.text
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("make_share_images", stdout=out)
+    assert "1 clarification" in out.getvalue()
+    stored = Clarification.objects.get(pk=clarification.pk)
+    assert {kind for kind in stored.share_images["ar"]} == {"wide", "square"}
+    out = io.StringIO()
+    call_command("make_share_images", stdout=out)  # nothing left to draw
+    assert "for 0 clarification" in out.getvalue()
