@@ -63,6 +63,18 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+class ClarificationFilterForm(forms.Form):
+    """The same date-range check as the news list's form (which carries the news list's
+    own choices, so it is not shared)."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("This date is before the start date."))
+        return cleaned
+
+
 class ClarificationFilter(django_filters.FilterSet):
     """The clarifications list's filters, in the query string like the news list's."""
 
@@ -97,7 +109,7 @@ class ClarificationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Clarification
-        form = ArticleFilterForm  # the same date-range check
+        form = ClarificationFilterForm
         fields = ["q", "verdict", "ministry", "date_from", "date_to"]
 
     def search(self, queryset, name: str, value: str):

@@ -408,3 +408,14 @@ def test_hostile_queries_get_a_page_not_an_error(client):
     response = client.get("/en/clarifications/", {"date_from": "2026-13-45"})
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 0
+
+
+def test_an_end_date_before_the_start_date_is_a_field_error(client):
+    make_clarification()
+    response = client.get(
+        "/en/clarifications/", {"date_from": "2026-11-10", "date_to": "2026-11-01"}
+    )
+    assert response.context["filter"].form.errors["date_to"] == [
+        "This date is before the start date."
+    ]
+    assert response.context["page_obj"].paginator.count == 0

@@ -196,7 +196,7 @@ def test_a_failed_drawing_publishes_without_cards_and_the_command_draws_them_lat
     call_command("make_share_images", stdout=out)
     assert "1 clarification" in out.getvalue()
     stored = Clarification.objects.get(pk=clarification.pk)
-    assert {kind for kind in stored.share_images["ar"]} == {"wide", "square"}
+    assert set(stored.share_images["ar"]) == {"wide", "square"}
     out = io.StringIO()
     call_command("make_share_images", stdout=out)  # nothing left to draw
     assert "for 0 clarification" in out.getvalue()
