@@ -419,3 +419,18 @@ def test_an_end_date_before_the_start_date_is_a_field_error(client):
         "This date is before the start date."
     ]
     assert response.context["page_obj"].paginator.count == 0
+
+
+def test_clarification_search_uses_the_trigram_index_on_postgresql(expected_database_vendor):
+    if connection.vendor != "postgresql":
+        if expected_database_vendor == "postgresql":
+            pytest.fail("expected PostgreSQL")
+        pytest.skip("PostgreSQL only: SQLite scans the normalised column")
+    make_clarification(claim_ar="إغلاق المدارس")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Clarification.objects.search("المدارس").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "news_clarification_search_trgm" in plan
+    assert len(Clarification.objects.search("المدارس")) == 1
