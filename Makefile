@@ -16,7 +16,7 @@ CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale/django/*/LC_MESSAGES/*
 MO := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps gettext-tools chromium demo collectstatic clean help bench bench-quick bench-attack wrk lock \
+	system-deps gettext-tools chromium libfribidi0 demo collectstatic clean help bench bench-quick bench-attack wrk lock \
 	pre-commit resilience postgresql-15 redis-server
 
 help:
@@ -68,14 +68,15 @@ lock: $(VENV)/.installed-dev
 	$(PIP_COMPILE) --extra=dev --constraint=$(LOCK) --output-file=$(DEV_LOCK) pyproject.toml
 	@echo "Locks written; commit $(LOCK) and $(DEV_LOCK) with pyproject.toml."
 
-setup: $(VENV)/.installed translations
-setup-dev: $(VENV)/.installed-dev translations chromium
+setup: $(VENV)/.installed translations libfribidi0
+setup-dev: $(VENV)/.installed-dev translations chromium libfribidi0
 
 # System packages, installed with apt when missing: as root, through sudo when there is
 # one, otherwise the command is printed for someone who can run it.
 # $(call ensure,COMMAND-OR-PATH,DEBIAN-PACKAGE)
+# A path that exists counts as installed (a library is a file, not a command).
 define ensure
-	@if ! command -v $(1) >/dev/null 2>&1; then \
+	@if ! command -v $(1) >/dev/null 2>&1 && [ ! -e "$(1)" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
 		else echo "Missing $(2): ask someone with root to run 'apt-get install $(2)', then try again."; exit 1; fi; \
@@ -88,13 +89,17 @@ gettext-tools:  # msgfmt compiles the translations
 	$(call ensure,msgfmt,gettext)
 chromium:  # the browser tests drive Debian's chromium, never a downloaded browser
 	$(call ensure,/usr/bin/chromium,chromium)
+# Pillow's raqm layout (shaped, joined Arabic in the clarifications' share images) loads
+# FriBiDi at run time; the test of news/share_images.py fails without it.
+libfribidi0:
+	$(call ensure,/usr/lib/$(shell uname -m)-linux-gnu/libfribidi.so.0,libfribidi0)
 wrk:  # the load tool of `make bench`
 	$(call ensure,wrk,wrk)
 postgresql-15:  # `make resilience` runs a private PostgreSQL 15 cluster of its own
 	$(call ensure,/usr/lib/postgresql/15/bin/initdb,postgresql-15)
 redis-server:  # ... and a private Redis
 	$(call ensure,redis-server,redis-server)
-system-deps: gettext-tools chromium
+system-deps: gettext-tools chromium libfribidi0
 
 translations: $(MO)
 $(MO): %.mo: %.po | gettext-tools

@@ -10,10 +10,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from news import kept_photo
-from news.models import Article, Category
+from news.models import (
+    Article,
+    Category,
+    Clarification,
+    ClarificationCorrection,
+    ClarificationSource,
+)
 from portal.admin_a11y import LabelledListEditableMixin, LabelledSplitDateTime
 from portal.text import search_terms
 
@@ -187,5 +193,112 @@ class ArticleAdmin(TabbedTranslationAdmin):
                 article.publish_at = timezone.now()
                 fields.append("publish_at")
             article.save(update_fields=fields)
+            count += 1
+        return count
+
+
+class ClarificationSourceInline(TranslationStackedInline):
+    model = ClarificationSource
+    extra = 1
+    fields = ["title", "url", "article", "order"]
+    # A search box (the news admin's Arabic-aware search) rather than a list of every article.
+    autocomplete_fields = ["article"]
+    # A statement's address typed without https:// gets it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ClarificationCorrectionInline(TranslationStackedInline):
+    model = ClarificationCorrection
+    extra = 0
+    fields = ["corrected_at", "note"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+    verbose_name = _("correction (public change log)")
+    verbose_name_plural = _("corrections (public change log)")
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(TabbedTranslationAdmin):
+    """Editors write and publish clarifications; publishing (status "published") is done
+    once: a later change of a public clarification is told in a correction entry."""
+
+    list_display = ["claim_short", "verdict", "ministry", "status", "published_at", "preview_link"]
+    list_filter = ["status", "verdict", "ministry", "published_at"]
+    search_fields = ["search_text", "slug"]  # see get_search_results
+    date_hierarchy = "first_seen_on"
+    list_select_related = ["ministry"]
+    readonly_fields = ["published_at", "author", "created_at", "updated_at", "preview_link"]
+    inlines = [ClarificationSourceInline, ClarificationCorrectionInline]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["claim", "circulated_on", "appearance_urls", "first_seen_on"]}),
+        (_("Verdict and facts"), {"fields": ["verdict", "facts", "ministry"]}),
+        (_("Publication"), {"fields": ["slug", "status", "published_at"]}),
+        (_("Record"), {"fields": ["author", "created_at", "updated_at", "preview_link"]}),
+    ]
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_short(self, obj: Clarification) -> str:
+        return obj.claim if len(obj.claim) <= 90 else obj.claim[:89] + "…"
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj: Clarification) -> str:
+        if not obj.pk:
+            return "–"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("clarifications:preview", kwargs={"pk": obj.pk}),
+            _("Preview"),
+        )
+
+    def get_search_results(self, request, queryset, search_term: str):
+        """Arabic-aware like the public search, plus the slug."""
+        terms = search_terms(search_term)
+        if not terms:
+            return queryset, False
+        words = Q()
+        for term in terms:
+            words &= Q(search_text__contains=term)
+        return queryset.filter(words | Q(slug__icontains=search_term.strip())), False
+
+    def save_model(self, request, obj: Clarification, form, change: bool) -> None:
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset) -> None:
+        count = self._set_status(queryset, Clarification.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d clarification published.", "%(count)d clarifications published.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        count = self._set_status(queryset, Clarification.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d clarification unpublished.",
+                "%(count)d clarifications unpublished.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @staticmethod
+    def _set_status(queryset, status: str) -> int:
+        # One by one so the signals run (page cache, share images, the announcement).
+        count = 0
+        for clarification in queryset:
+            if clarification.status == status:
+                continue
+            clarification.status = status
+            clarification.save(update_fields=["status", "updated_at"])
             count += 1
         return count

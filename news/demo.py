@@ -1,6 +1,7 @@
 """Demo news of the government communication forum: a dozen bilingual articles in several
 categories, with photos drawn here by Pillow (abstract shapes, no third-party images or
-text). ``load_demo`` calls ``load()``; running it again updates, never duplicates."""
+text), and four official clarifications of invented rumours, one per verdict, with their
+share images. ``load_demo`` calls ``load()``; running it again updates, never duplicates."""
 
 import datetime
 import io
@@ -12,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from news.models import Article, Category
+from news.models import (
+    Article,
+    Category,
+    Clarification,
+    ClarificationCorrection,
+    ClarificationSource,
+)
 from portal.models import Ministry
 
 CATEGORIES = [
@@ -214,6 +221,119 @@ ARTICLES = [
 ]
 
 
+# Invented rumours (no real event): slug, ministry, verdict, days since first seen, days
+# since published, claim ar/en, where ar/en, facts ar/en, sources [(title ar, title en,
+# url or article slug)], corrections [(days ago, note ar, note en)].
+CLARIFICATIONS = [
+    (
+        "schools-closed-all-week",
+        "education",
+        Clarification.Verdict.FALSE,
+        3,
+        2,
+        "إغلاق جميع المدارس أسبوعًا كاملًا بسبب موجة الغبار",
+        "All schools are closed for a whole week because of the dust storm",
+        "رسائل على واتساب ومنشورات على إكس",
+        "WhatsApp messages and posts on X",
+        "لم تصدر وزارة التربية والتعليم أي قرار بإغلاق المدارس.\n\n"
+        "يستمر الدوام المدرسي كالمعتاد، وتُعلَن أي تعليمات بشأن الأحوال الجوية عبر القنوات الرسمية للوزارة فقط.",
+        "The Ministry of Education has not decided to close schools.\n\n"
+        "School continues as usual; any instructions about the weather are announced on the ministry's official channels only.",
+        [
+            (
+                "بيان وزارة التربية والتعليم",
+                "Statement of the Ministry of Education",
+                "https://education.ministries.tawasul.example/statements/schools-open",
+            ),
+        ],
+        [],
+    ),
+    (
+        "free-5g-phones-for-students",
+        "transport",
+        Clarification.Verdict.MISLEADING,
+        9,
+        7,
+        "الحكومة توزع هواتف 5G مجانية على كل الطلبة عبر رابط التسجيل",
+        "The government gives every student a free 5G phone through a registration link",
+        "رابط يُتداول على إنستغرام وتيك توك",
+        "A link shared on Instagram and TikTok",
+        "توجد مبادرة لدعم الأجهزة اللوحية لطلبة الأسر المستحقة، لكنها لا تشمل جميع الطلبة ولا تُطلب عبر روابط خارجية.\n\n"
+        "الرابط المتداول ليس حكوميًا وقد يُستخدم لجمع البيانات الشخصية: **لا تُدخل بياناتك فيه**.",
+        "There is an initiative supporting tablets for students of eligible families, but it does not cover every student and is never applied for through outside links.\n\n"
+        "The link going round is not a government one and may be used to collect personal data: **do not enter your details in it**.",
+        [
+            (
+                "تنبيه وزارة النقل والاتصالات وتقنية المعلومات",
+                "Warning of the Ministry of Transport, Communications and IT",
+                "https://transport.ministries.tawasul.example/warnings/phone-link",
+            ),
+            ("", "", "tawasul-platform-launch"),
+        ],
+        [
+            (
+                5,
+                "أُضيف رابط تنبيه الوزارة إلى المصادر.",
+                "The ministry's warning was added to the sources.",
+            ),
+        ],
+    ),
+    (
+        "clinic-hours-extended",
+        "health",
+        Clarification.Verdict.PARTLY_TRUE,
+        12,
+        10,
+        "المراكز الصحية تعمل على مدار 24 ساعة ابتداءً من هذا الشهر",
+        "Health centres are open 24 hours a day from this month",
+        "منشور على فيسبوك",
+        "A Facebook post",
+        "مُدِّدت ساعات العمل في **ستة** مراكز صحية في المحافظات حتى منتصف الليل، وليس على مدار الساعة.\n\n"
+        "أقسام الطوارئ في المستشفيات تعمل على مدار الساعة كما كانت دائمًا.",
+        "Opening hours of **six** health centres in the governorates were extended until midnight, not around the clock.\n\n"
+        "Hospital emergency departments are open around the clock, as always.",
+        [
+            (
+                "تعميم وزارة الصحة بشأن ساعات العمل",
+                "Ministry of Health circular on opening hours",
+                "",
+            ),
+            ("", "", "workshop-crisis-communication"),
+        ],
+        [
+            (
+                8,
+                "صُحِّح عدد المراكز من خمسة إلى ستة.",
+                "The number of centres was corrected from five to six.",
+            ),
+        ],
+    ),
+    (
+        "housing-applications-online",
+        "housing",
+        Clarification.Verdict.TRUE,
+        20,
+        18,
+        "طلبات الأراضي السكنية تُقدَّم إلكترونيًا فقط ابتداءً من يناير",
+        "Applications for residential plots are made online only from January",
+        "رسائل على واتساب",
+        "WhatsApp messages",
+        "صحيح: تُقدَّم طلبات الأراضي السكنية عبر الموقع الإلكتروني للوزارة فقط ابتداءً من الأول من يناير.\n\n"
+        "يساعد موظفو مراكز الخدمة من لا يستطيع التقديم بنفسه.",
+        "True: applications for residential plots are made on the ministry's website only from 1 January.\n\n"
+        "Staff at the service centres help anyone who cannot apply on their own.",
+        [
+            (
+                "إعلان وزارة الإسكان والتخطيط العمراني",
+                "Announcement of the Ministry of Housing and Urban Planning",
+                "https://housing.ministries.tawasul.example/announcements/online-applications",
+            ),
+        ],
+        [],
+    ),
+]
+
+
 def draw_photo(seed: int, size: tuple[int, int] = (1600, 1000)) -> bytes:
     """An abstract, brand-coloured picture: a gradient with soft circles and arcs."""
     rng = random.Random(seed)  # noqa: S311 -- repeatable drawings, not secrets
@@ -281,5 +401,64 @@ def load(stdout=None) -> None:
         if not article.image or not article.image.storage.exists(article.image.name):
             article.image.save(f"{slug}.jpg", ContentFile(draw_photo(seed)), save=True)
         article.ministries.set([ministries[s] for s in ministry_slugs if s in ministries])
+    load_clarifications(now, ministries)
     if stdout:
-        stdout.write(f"news: {len(CATEGORIES)} categories, {len(ARTICLES)} articles")
+        stdout.write(
+            f"news: {len(CATEGORIES)} categories, {len(ARTICLES)} articles, "
+            f"{len(CLARIFICATIONS)} clarifications"
+        )
+
+
+# Where a rumour appeared (shown as text; invented addresses).
+APPEARANCES = {"free-5g-phones-for-students": "https://free-5g-phones.example/register"}
+
+
+def load_clarifications(now, ministries) -> None:
+    for row in CLARIFICATIONS:
+        (slug, ministry, verdict, seen_days, published_days, claim_ar, claim_en, where_ar,
+         where_en, facts_ar, facts_en, sources, corrections) = row  # fmt: skip
+        if ministry not in ministries:
+            continue
+        published_at = now - datetime.timedelta(days=published_days, hours=3)
+        clarification = Clarification.objects.filter(slug=slug).first() or Clarification(slug=slug)
+        for field, value in {
+            "ministry": ministries[ministry],
+            "verdict": verdict,
+            "claim_ar": claim_ar,
+            "claim_en": claim_en,
+            "circulated_on_ar": where_ar,
+            "circulated_on_en": where_en,
+            "facts_ar": facts_ar,
+            "facts_en": facts_en,
+            "appearance_urls": APPEARANCES.get(slug, ""),
+            "first_seen_on": (now - datetime.timedelta(days=seen_days)).date(),
+            "status": Clarification.Status.PUBLISHED,
+            # The demo's dates: published some days ago (save() keeps a date once set).
+            "published_at": published_at,
+        }.items():
+            setattr(clarification, field, value)
+        clarification.save()  # makes the share images
+        clarification.sources.all().delete()
+        for order, (title_ar, title_en, target) in enumerate(sources):
+            article = (
+                None
+                if target.startswith("https://") or not target
+                else (Article.objects.filter(slug=target).first())
+            )
+            ClarificationSource.objects.create(
+                clarification=clarification,
+                title_ar=title_ar,
+                title_en=title_en,
+                url=target if target.startswith("https://") else "",
+                article=article,
+                order=order,
+            )
+        for days_ago, note_ar, note_en in corrections:
+            ClarificationCorrection.objects.update_or_create(
+                clarification=clarification,
+                note_ar=note_ar,
+                defaults={
+                    "note_en": note_en,
+                    "corrected_at": now - datetime.timedelta(days=days_ago),
+                },
+            )

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from news import cache as news_cache
-from news.models import Article, Category
+from news.models import Article, Category, Clarification
 from portal.models import Ministry
 
 # The choice lists the form shows, read from the news cache (categories and ministries
@@ -82,6 +82,59 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         form = ArticleFilterForm
         fields = ["q", "category", "ministry", "date_from", "date_to"]
+
+    def search(self, queryset, name: str, value: str):
+        return queryset.search(value)
+
+
+class ClarificationFilterForm(forms.Form):
+    """The same date-range check as the news list's form (which carries the news list's
+    own choices, so it is not shared)."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("This date is before the start date."))
+        return cleaned
+
+
+class ClarificationFilter(django_filters.FilterSet):
+    """The clarifications list's filters, in the query string like the news list's."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": 200}),
+    )
+    verdict = django_filters.ChoiceFilter(
+        label=_("Verdict"),
+        choices=Clarification.Verdict.choices,
+        empty_label=_("All verdicts"),
+    )
+    ministry = django_filters.ModelChoiceFilter(
+        label=_("Ministry"),
+        queryset=Ministry.objects.active(),
+        to_field_name="slug",
+        empty_label=_("All ministries"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Published from"),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Clarification
+        form = ClarificationFilterForm
+        fields = ["q", "verdict", "ministry", "date_from", "date_to"]
 
     def search(self, queryset, name: str, value: str):
         return queryset.search(value)

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from news.models import Article, Category
+from news.models import Article, Category, Clarification
 
 
 class ArticleSitemap(Sitemap):
@@ -38,4 +38,31 @@ class NewsPagesSitemap(Sitemap):
         return reverse(item)
 
 
-sitemaps = {"news": ArticleSitemap, "news-pages": NewsPagesSitemap}
+class ClarificationSitemap(Sitemap):
+    """Every public clarification in both languages, with hreflang alternates, and the
+    list of clarifications."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+    limit = 25000
+
+    def items(self):
+        return [
+            "clarifications:list",
+            *Clarification.objects.published().only("slug", "updated_at").order_by("-pk"),
+        ]
+
+    def location(self, item) -> str:
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated_at
+
+
+sitemaps = {
+    "news": ArticleSitemap,
+    "news-pages": NewsPagesSitemap,
+    "clarifications": ClarificationSitemap,
+}

@@ -161,6 +161,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         *(f"Disallow: /{code}/news/preview/" for code, _name in settings.LANGUAGES),
+        *(f"Disallow: /{code}/clarifications/preview/" for code, _name in settings.LANGUAGES),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -65,6 +65,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
+    # The centre's official clarifications of rumours (the news app publishes them).
+    path("clarifications/", include("news.clarification_urls")),
     path("feedback/", include("feedback.urls.public")),
     path("", include(campaign_useful_patterns)),  # "was this page useful?"
     path("staff/campaigns/", include("campaigns.urls.staff")),

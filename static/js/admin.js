@@ -49,5 +49,30 @@
     }
   }
 
+  // The search box of an autocomplete field (select2: the sources' news article) names
+  // neither its combobox nor the text shown in it (axe: aria-input-field-name): both are
+  // named by the field's label. Inline forms added later get theirs when they appear.
+  function nameAutocompletes(root) {
+    root.querySelectorAll(".select2-selection[role='combobox']").forEach(function (box) {
+      var shown = box.querySelector(".select2-selection__rendered");
+      var match = shown && /^select2-(.+)-container$/.exec(shown.id);
+      var label = match && document.querySelector('label[for="' + match[1] + '"]');
+      if (!label) return;
+      if (!label.id) label.id = match[1] + "-label";
+      box.setAttribute("aria-labelledby", label.id + " " + shown.id);
+      shown.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
   window.django.jQuery(ready);
+  window.django.jQuery(function () {
+    nameAutocompletes(document);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType === 1) nameAutocompletes(node.parentNode || node);
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 })();

@@ -23,6 +23,11 @@ PAGES = [
     ("news archive", None, "/en/news/{year}/{month}/"),
     ("rss feed", None, "/en/news/feed/"),
     ("atom feed", None, "/ar/news/feed/atom/"),
+    ("clarification list", None, "/en/clarifications/"),
+    ("clarification search", None, "/ar/clarifications/?q=%D8%A5%D8%BA%D9%84%D8%A7%D9%82"),
+    ("clarification detail", None, "/ar/clarifications/security-clarification/"),
+    ("clarification rss", None, "/en/clarifications/feed/"),
+    ("clarification atom", None, "/ar/clarifications/feed/atom/"),
     ("sitemap", None, "/sitemap.xml"),
     ("robots", None, "/robots.txt"),
     ("healthz", None, "/healthz"),
@@ -50,6 +55,9 @@ PAGES = [
     ("admin articles", "editor", "/admin/news/article/"),
     ("admin article form", "editor", "/admin/news/article/add/"),
     ("news preview", "editor", "/en/news/preview/{article}/"),
+    ("admin clarifications", "editor", "/admin/news/clarification/"),
+    ("admin clarification form", "editor", "/admin/news/clarification/add/"),
+    ("clarification preview", "editor", "/en/clarifications/preview/{clarification}/"),
 ]
 REFERRER_POLICIES = {"strict-origin-when-cross-origin", "same-origin", "no-referrer"}
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
@@ -94,8 +102,26 @@ def assert_no_inline_code(response) -> None:
 
 
 @pytest.fixture
-def fill(item, article):
+def clarification(db):
+    from django.utils import timezone
+
+    from news.models import Clarification
+    from tests.factories import make_clarification
+
+    draft = make_clarification(
+        slug="security-clarification", appearance_urls="https://r.example/", status="draft"
+    )
+    # Public without drawing its share cards (a second per test; not what is tested here).
+    Clarification.objects.filter(pk=draft.pk).update(
+        status="published", published_at=timezone.now()
+    )
+    return draft
+
+
+@pytest.fixture
+def fill(item, article, clarification):
     return {
+        "clarification": clarification.pk,
         "track": track_url(item),
         "token": track_url(item).rstrip("/").rsplit("/", 1)[1],
         "reference": item.reference,

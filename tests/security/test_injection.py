@@ -247,3 +247,48 @@ def test_editor_text_is_escaped_or_filtered_on_every_news_page(client, n, payloa
             assert not re.search(r"<[^>]*\s(style|on\w+)\s*=", body), body
             assert not re.search(r"href=[\"']?\s*javascript:", body, re.I), body
         assert_inert(content, text, where)
+
+
+FACTS = re.compile(r'<h2 id="facts-title">.*?<div class="prose">(.*?)</div>', re.S)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("n", "payload"), CITIZEN_CASES, ids=[str(n) for n, _ in CITIZEN_CASES])
+def test_editor_text_is_escaped_or_filtered_on_every_clarification_page(client, n, payload):
+    from tests.factories import make_clarification
+
+    text = marked(n, payload)
+    clarification = make_clarification(
+        slug=f"attack-{n}",
+        claim_en=f"{text} zebra"[:500],
+        facts_en=f"{payload}\n\n[link](javascript:alert(9)) <script>alert(10)</script>",
+        circulated_on_en=text[:200],
+        appearance_urls=f"https://r.example/?q={n}",
+        sources=[{"title_en": text[:250], "url": "https://statement.example/"}],
+        corrections=[{"note_ar": "تصحيح", "note_en": text}],
+    )
+    marker = f"MARK{n}Q"
+    pages = {
+        "list": "/en/clarifications/",
+        "search": "/en/clarifications/?q=zebra",
+        "detail": f"/en/clarifications/{clarification.slug}/",
+        "rss": "/en/clarifications/feed/",
+        "atom": "/en/clarifications/feed/atom/",
+    }
+    for where, path in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, where
+        content = response.content.decode()
+        if where in ("rss", "atom"):
+            assert marker in content, where
+            assert "<script" not in content and "<svg" not in content, where
+            continue
+        if where == "detail":
+            assert content.count(marker) >= 4  # claim, where, source, change log (+ meta)
+            for data in JSON_LD.findall(content):
+                assert "<" not in data
+            content = JSON_LD.sub("", content)
+            facts = FACTS.search(content)[1]
+            assert not LIVE_MARKUP.search(facts), facts
+            assert not re.search(r"href=[\"']?\s*javascript:", facts, re.I), facts
+        assert_inert(content, text, where)

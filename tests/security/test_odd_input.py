@@ -43,6 +43,8 @@ GET_TARGETS = [
     (None, "/ar/news/category/{category}/", ["page", "q"]),
     (None, "/en/news/{year}/{month}/", ["page"]),
     (None, "/en/news/feed/", ["page", "q"]),
+    (None, "/ar/clarifications/", ["q", "verdict", "ministry", "date_from", "date_to", "page"]),
+    (None, "/en/clarifications/feed/", ["page", "q"]),
     (None, "/en/feedback/new/", ["kind", "topic"]),
     (None, "/en/", ["page", "q"]),
     (
@@ -67,6 +69,7 @@ GET_TARGETS = [
     ("officer_a", "/en/staff/inbox/", ["q", "ministry", "page"]),
     ("admin_user", "/admin/feedback/submission/", ["q", "status__exact", "p", "o"]),
     ("editor", "/admin/news/article/", ["q", "p", "o"]),
+    ("editor", "/admin/news/clarification/", ["q", "p", "o", "verdict__exact"]),
 ]
 CASES = [(persona, path, param) for persona, path, params in GET_TARGETS for param in params]
 
