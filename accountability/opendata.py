@@ -125,7 +125,7 @@ FIELDS = [
     Field(
         "share_reopened",
         ["number", "null"],
-        gettext_lazy("Reopenings as \"not resolved\" per answered request."),
+        gettext_lazy("Reopenings as “not resolved” per answered request."),
         measure="reopened",
         decimals=4,
         extra=(("minimum", 0),),

@@ -76,6 +76,7 @@ if settings.DEBUG:
 # --- News: sitemap and robots.txt (outside the language prefix) ---
 from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
 
+from accountability.sitemaps import sitemaps as ministry_sitemaps  # noqa: E402
 from news.http import public_page  # noqa: E402
 from news.sitemaps import sitemaps  # noqa: E402
 from news.views import robots_txt  # noqa: E402
@@ -85,7 +86,7 @@ urlpatterns += [
     path(
         "sitemap.xml",
         public_page(sitemap_views.sitemap, params=("p",)),  # the sitemap's page number
-        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps}},
+        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps, **ministry_sitemaps}},
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),

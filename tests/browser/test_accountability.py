@@ -29,8 +29,12 @@ def test_the_demo_has_figures_and_withheld_ones(demo_site, new_page):
     page.goto(f"{demo_site.url}/en/ministries/")
     table = page.locator("table.data-table--comparison")
     health = table.locator("tr", has=page.get_by_role("link", name="Ministry of Health"))
-    assert "fewer than" not in health.inner_text()  # the demo's busiest ministry
-    heritage = table.locator("tr", has=page.get_by_role("link", name="Ministry of Heritage and Tourism"))
+    cells = health.locator("td")
+    assert cells.nth(0).inner_text().isdigit()  # ranked: the demo's busiest ministry
+    assert cells.nth(1).inner_text().replace(",", "").isdigit()  # requests, exactly
+    heritage = table.locator(
+        "tr", has=page.get_by_role("link", name="Ministry of Heritage and Tourism")
+    )
     assert "not ranked" in heritage.inner_text()
     assert "fewer than 10" in heritage.inner_text()
 
