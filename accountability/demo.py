@@ -8,7 +8,12 @@ from portal.models import Ministry, OfficialChannel
 
 # (ministry slug, platform, handle, address)
 CHANNELS = [
-    ("health", OfficialChannel.Platform.X, "@tawasul_demo_health", "https://x.com/tawasul_demo_health"),
+    (
+        "health",
+        OfficialChannel.Platform.X,
+        "@tawasul_demo_health",
+        "https://x.com/tawasul_demo_health",
+    ),
     (
         "health",
         OfficialChannel.Platform.INSTAGRAM,

@@ -64,7 +64,9 @@ FIELDS = [
     Field(
         "target_working_days",
         "integer",
-        gettext_lazy("The topic's response time, in working days (weekends and public holidays left out)."),
+        gettext_lazy(
+            "The topic's response time, in working days (weekends and public holidays left out)."
+        ),
     ),
     Field(
         "received",

@@ -62,9 +62,7 @@ MEASURES = [
     Measure("received", gettext_lazy("Requests received"), COUNT, True),
     Measure("answered", gettext_lazy("Answered"), COUNT, True),
     Measure("within_target", gettext_lazy("Answered within the target"), SHARE, True),
-    Measure(
-        "first_response", gettext_lazy("Median working days to first response"), DAYS, False
-    ),
+    Measure("first_response", gettext_lazy("Median working days to first response"), DAYS, False),
     Measure("answer", gettext_lazy("Median working days to answer"), DAYS, False),
     Measure("rating", gettext_lazy("Average satisfaction (1 to 5)"), RATING, True),
     Measure("ratings", gettext_lazy("Ratings"), COUNT, True),
@@ -228,9 +226,7 @@ def cells(
     """The figures per (month of receipt, ministry, topic, kind): two queries (whole months
     from ``MonthlyStat``, the current month's days from ``DailyStat``)."""
     result: dict[Key, stats.Figures] = {}
-    rows = stats.figures(
-        scope, first_day, last_day, by=("day", "ministry_id", "topic_id", "kind")
-    )
+    rows = stats.figures(scope, first_day, last_day, by=("day", "ministry_id", "topic_id", "kind"))
     for (day, ministry_id, topic_id, kind), figures in rows.items():
         key = (day.replace(day=1), ministry_id, topic_id, kind)
         result.setdefault(key, stats.Figures()).merge(figures)
@@ -247,7 +243,7 @@ def record_of(
     targets: dict[int, int],
     *,
     period: Period | None = None,
-    ministry_id: int | None | type = ...,
+    ministry_id: int | type | None = ...,
     months: Iterable[datetime.date] | None = None,
 ) -> Record:
     """The record of the cells of a period (or of some months), for one ministry

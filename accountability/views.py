@@ -50,7 +50,9 @@ def _link(path: str, period: str, sort: str) -> str:
 
 def _trend(found, targets, window, measure: str, rtl: bool, **which) -> dict:
     points = [
-        charts.Point(month, records.record_of(found, targets, months=[month], **which).shown()[measure])
+        charts.Point(
+            month, records.record_of(found, targets, months=[month], **which).shown()[measure]
+        )
         for month in window.months
     ]
     return charts.bar_chart(points, rtl)
@@ -93,7 +95,9 @@ def ministry_list(request: HttpRequest) -> HttpResponse:
     columns = []
     for name, label in [("name", None), *((m.name, m.label) for m in records.MEASURES)]:
         active = name == column
-        next_sort = records.sort_value(name, not descending) if active else records.natural_sort(name)
+        next_sort = (
+            records.sort_value(name, not descending) if active else records.natural_sort(name)
+        )
         columns.append(
             {
                 "name": name,
@@ -140,7 +144,11 @@ def ministry_detail(request: HttpRequest, slug: str) -> HttpResponse:
             minimum
         )
         quarter_rows.append(
-            {"period": quarter, "shown": shown, "in_order": [shown[m.name] for m in records.MEASURES]}
+            {
+                "period": quarter,
+                "shown": shown,
+                "in_order": [shown[m.name] for m in records.MEASURES],
+            }
         )
     rtl = translation.get_language_bidi()
     which = {"ministry_id": ministry.pk}

@@ -56,8 +56,14 @@ def at(month, day, hour=9, minute=0) -> datetime.datetime:
 
 @contextmanager
 def clock(moment: datetime.datetime):
-    """Everything inside happens at ``moment`` (the workflow stamps events with now())."""
-    with mock.patch.object(timezone, "now", return_value=moment):
+    """Everything inside happens at ``moment``: ``timezone.now()`` and the audit event's
+    default time (a field default holds the function itself, so patching the module does
+    not reach it)."""
+    event_time = SubmissionEvent._meta.get_field("created_at")
+    with (
+        mock.patch.object(timezone, "now", return_value=moment),
+        mock.patch.object(event_time, "_get_default", lambda: moment),
+    ):
         yield
 
 
@@ -127,7 +133,9 @@ def build(*, ministry_a, ministry_b, ministry_c, moderator, officer_a, officer_b
     a4 = items["a4"] = received(at(10, 11), topic_a)
     step(at(10, 11, 9, 30), "route", a4, actor=moderator, ministry=ministry_b)
     step(at(10, 12, 18), "acknowledge", a4, actor=officer_b)
-    step(at(10, 14, 8), "reroute", a4, actor=moderator, ministry=ministry_a, public_message="Moved.")
+    step(
+        at(10, 14, 8), "reroute", a4, actor=moderator, ministry=ministry_a, public_message="Moved."
+    )
     step(at(10, 18, 12), "answer", a4, actor=officer_a, public_message="Done.")
     step(at(10, 19), "rate", a4, rating=4)
     # a5: still waiting.

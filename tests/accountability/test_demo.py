@@ -18,4 +18,7 @@ def test_the_demo_shows_figures_and_withheld_ones(client):
         assert not rows[slug].ranked
         assert rows[slug].shown["received"].withheld
     page = html.fromstring(client.get("/en/ministries/health/").content.decode())
-    assert "@tawasul_demo_health" in page.xpath("//section[h2[@id='channels-title-ministry']]")[0].text_content()
+    assert (
+        "@tawasul_demo_health"
+        in page.xpath("//section[h2[@id='channels-title-ministry']]")[0].text_content()
+    )
