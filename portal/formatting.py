@@ -11,7 +11,7 @@ digits, whatever the language. Templates use the same functions as filters
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS_ALT
 
 # The weekly chart's axis has about 60 px per bar: day/month, the date of the table row
@@ -59,10 +59,13 @@ def local_axis_date(value: datetime.date | None) -> str:
 
 
 def local_axis_month(value: datetime.date | None) -> str:
-    """A month's short name for a chart axis only ("Dec" / "ديسمبر"), the full month in
-    the table beside the chart."""
+    """A month's name for a chart axis only, the full month and year in the table beside
+    the chart: English abbreviates ("Dec"); Arabic names are short, and written as the
+    dates write them (أبريل, where Django's abbreviation gives إبريل)."""
     if value is None or value == "":
         return ""
+    if (translation.get_language() or "").startswith("ar"):
+        return str(MONTH_NAMES[value.month])
     return formats.date_format(_local(value), AXIS_MONTH_FORMAT, use_l10n=True)
 
 
