@@ -147,18 +147,35 @@ class Figures:
         histogram = self.histograms.get((measure, unit))
         return median_of_histogram(histogram, unit) if histogram else None
 
+    def count_under(self, measure: str, limit: float, unit: str = "day") -> int:
+        """Items whose time to ``measure`` is known to be under ``limit`` (working days or
+        hours): the items of the bins that end at or before it. Exact when ``limit`` is a
+        bin edge (every whole number of working days up to 30, then multiples of 5 up to
+        60); otherwise the bin holding ``limit`` counts as not under it."""
+        histogram = self.histograms.get((measure, unit))
+        if not histogram:
+            return 0
+        edges = RESPONSE_BIN_EDGES[unit]
+        return sum(
+            count
+            for index, count in enumerate(histogram)
+            if index + 1 < len(edges) and edges[index + 1] <= limit
+        )
+
 
 def figures(
     scope: roles.FeedbackScope | None,
     first_day: datetime.date | None = None,
     last_day: datetime.date | None = None,
     *,
-    by: str | None = "ministry_id",
+    by: str | tuple[str, ...] | None = "ministry_id",
 ) -> dict:
     """Figures of the items received from ``first_day`` to ``last_day`` (inclusive; None:
     no bound) in ``scope`` (``roles.feedback_scope(user)``, or None for the public's
     statistics: every ministry), per value of ``by`` (``ministry_id``, ``topic_id``,
-    ``kind``, or None for one total under the key None).
+    ``kind``, or None for one total under the key None). A tuple of those names (and
+    ``day``: the first of the month for whole months, the day for the days of partial
+    months) groups by all of them, keyed by tuples of their values.
 
     Whole months are read from ``MonthlyStat``, the days of partial months at either end
     from ``DailyStat``: one query for all time, two for a range that is not whole months.
@@ -220,13 +237,19 @@ def _previous_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) - ONE_DAY).replace(day=1)
 
 
-def _sum_into(result: dict, rows, by: str | None) -> None:
-    groups = ["kind"] if by in (None, "kind") else [by, "kind"]
+def _sum_into(result: dict, rows, by: str | tuple[str, ...] | None) -> None:
+    names = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+    groups = [*names, "kind"] if "kind" not in names else list(names)
     sums = {name: Sum(name) for name in COUNT_FIELDS}
-    for names in BIN_FIELDS.values():
-        sums.update({name: Sum(name) for name in names})
+    for fields in BIN_FIELDS.values():
+        sums.update({name: Sum(name) for name in fields})
     for row in rows.order_by().values(*groups).annotate(**sums):
-        key = None if by is None else row[by]
+        if by is None:
+            key = None
+        elif isinstance(by, str):
+            key = row[by]
+        else:
+            key = tuple(row[name] for name in names)
         result.setdefault(key, Figures()).add(row["kind"], row)
 
 

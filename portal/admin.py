@@ -28,8 +28,10 @@ class MinistryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
 
 @admin.register(OfficialChannel)
 class OfficialChannelAdmin(LabelledListEditableMixin, admin.ModelAdmin):
-    list_display = ["platform", "handle", "url", "is_active", "order"]
+    list_display = ["platform", "handle", "url", "ministry", "is_active", "order"]
     list_editable = ["is_active", "order"]
+    list_filter = ["ministry"]
+    list_select_related = ["ministry"]
 
 
 @admin.register(ContactDetails)

@@ -35,8 +35,11 @@ def official_channels() -> list[ChannelLink]:
         cached = None
     if cached is not None:
         return [ChannelLink(*row) for row in cached]
+    # The centre's own channels: a ministry's are on that ministry's page.
     rows = list(
-        OfficialChannel.objects.filter(is_active=True).values_list("platform", "handle", "url")
+        OfficialChannel.objects.filter(is_active=True, ministry__isnull=True).values_list(
+            "platform", "handle", "url"
+        )
     )
     try:
         cache.set(CHANNELS_CACHE_KEY, rows, 60 * 60)

@@ -11,12 +11,13 @@ digits, whatever the language. Templates use the same functions as filters
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS_ALT
 
 # The weekly chart's axis has about 60 px per bar: day/month, the date of the table row
 # beside it. The only shortened date, and only where the full one is one glance away.
 AXIS_DATE_FORMAT = "j/n"
+AXIS_MONTH_FORMAT = "M"
 # Month names as the dates write them (the "E" form of the format modules), for a month
 # picker: Arabic أبريل, not the إبريل of Django's plain month names.
 MONTH_NAMES = MONTHS_ALT
@@ -57,6 +58,17 @@ def local_axis_date(value: datetime.date | None) -> str:
     return formats.date_format(_local(value), AXIS_DATE_FORMAT, use_l10n=True)
 
 
+def local_axis_month(value: datetime.date | None) -> str:
+    """A month's name for a chart axis only, the full month and year in the table beside
+    the chart: English abbreviates ("Dec"); Arabic names are short, and written as the
+    dates write them (أبريل, where Django's abbreviation gives إبريل)."""
+    if value is None or value == "":
+        return ""
+    if (translation.get_language() or "").startswith("ar"):
+        return str(MONTH_NAMES[value.month])
+    return formats.date_format(_local(value), AXIS_MONTH_FORMAT, use_l10n=True)
+
+
 def local_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
     """A number for a person: thousands grouped, the language's decimal mark.
 
@@ -73,6 +85,22 @@ def local_number(value: int | float | Decimal | None, decimals: int | None = Non
     except (InvalidOperation, ValueError, TypeError):
         return ""
     return formats.number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def local_percent(value: float | Decimal | None, decimals: int = 0) -> str:
+    """A share (0.85) as a percentage for a person: "85%" (Latin digits, the sign after
+    the number in both languages, as Gulf government sites write it)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    number = local_number(Decimal(str(value)) * 100, decimals)
+    return f"{number}%" if number else ""
+
+
+def iso_month(value: datetime.date | None) -> str:
+    """A month in ISO 8601 (2026-12), for machines (open data)."""
+    if value is None or value == "":
+        return ""
+    return iso_date(value)[:7]
 
 
 def iso_date(value: datetime.date | None) -> str:

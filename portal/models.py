@@ -34,7 +34,8 @@ class Ministry(models.Model):
 
 
 class OfficialChannel(models.Model):
-    """One of the centre's official social media accounts, listed in the footer."""
+    """An official social media account: the centre's (no ministry), listed in the footer,
+    or a ministry's, listed on that ministry's public page."""
 
     class Platform(models.TextChoices):
         X = "x", _("X (Twitter)")
@@ -49,6 +50,15 @@ class OfficialChannel(models.Model):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     handle = models.CharField(_("handle"), max_length=100, help_text=_("For example @tawasul_om"))
     url = models.URLField(_("address"))
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("ministry"),
+        help_text=_("Empty: a channel of the centre, shown in the footer of every page."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "news",
     "feedback",
     "campaigns",
+    "accountability",
 ]
 
 MIDDLEWARE = [
@@ -441,6 +442,17 @@ FEEDBACK_MAIL_RETRY_MAX_SECONDS = env_int("FEEDBACK_MAIL_RETRY_MAX_SECONDS", 60 
 # or one ministry). 0 (the default) reads them on every visit: they come from the daily
 # aggregates (feedback.stats), a few milliseconds whatever the number of items.
 FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 0)
+
+# --- Public statistics and open data (accountability, issue 17) ---
+# A figure resting on fewer requests or ratings than this is shown as "fewer than N", and
+# a ministry with fewer requests in a period is not ranked.
+PUBLIC_STATS_MIN_COUNT = env_int("PUBLIC_STATS_MIN_COUNT", 10)
+if PUBLIC_STATS_MIN_COUNT < 2:
+    raise ConfigurationError("PUBLIC_STATS_MIN_COUNT must be at least 2.")
+OPEN_DATA_LICENCE_NAME = env_str("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env_str(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 # --- Performance (make bench, issue 6) --------------------------------------------------
 # Django's Redis backend with one client per connection pool (see portal/cache.py).

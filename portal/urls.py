@@ -70,6 +70,8 @@ urlpatterns += i18n_patterns(
     path("feedback/", include("feedback.urls.public")),
     path("", include(campaign_useful_patterns)),  # "was this page useful?"
     path("staff/campaigns/", include("campaigns.urls.staff")),
+    # The ministries' public record and open data (accountability).
+    path("ministries/", include("accountability.urls")),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,
@@ -81,6 +83,7 @@ if settings.DEBUG:
 # --- News: sitemap and robots.txt (outside the language prefix) ---
 from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
 
+from accountability.sitemaps import sitemaps as ministry_sitemaps  # noqa: E402
 from news.http import public_page  # noqa: E402
 from news.sitemaps import sitemaps  # noqa: E402
 from news.views import robots_txt  # noqa: E402
@@ -90,7 +93,7 @@ urlpatterns += [
     path(
         "sitemap.xml",
         public_page(sitemap_views.sitemap, params=("p",)),  # the sitemap's page number
-        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps}},
+        {"sitemaps": {"pages": PortalPagesSitemap, **sitemaps, **ministry_sitemaps}},
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),

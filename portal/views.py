@@ -68,7 +68,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/privacy.html",
-        {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
+        {
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "stats_minimum": settings.PUBLIC_STATS_MIN_COUNT,
+        },
     )
 
 

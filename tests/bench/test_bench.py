@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.management.commands.bench_seed import bench_reference
-from feedback import demo
+from feedback import demo, demo_history
 from feedback.models import Submission, SubmissionEvent
 from feedback.references import _SHAPE
 from news.models import Article
@@ -45,10 +45,14 @@ def test_bench_seed_writes_consistent_rows():
         for item in Submission.objects.order_by("pk")
         if item.reference == bench_reference(item.pk)
     ]
-    # The rest are exactly the demo's requests, loaded first.
+    # The rest are exactly the demo's requests (its stories and its past year), loaded first.
     others = Submission.objects.exclude(pk__in=[i.pk for i in bench])
-    assert set(others.values_list("reference", flat=True)) == {r[0] for r in demo.REQUESTS}
-    assert len(bench) == 300 - len(demo.REQUESTS)
+    history = sum(volume for _topic, volume in demo_history.VOLUMES)
+    expected = {r[0] for r in demo.REQUESTS} | {
+        demo_history.reference(n) for n in range(1, history + 1)
+    }
+    assert set(others.values_list("reference", flat=True)) == expected
+    assert len(bench) == 300 - len(expected)
     assert {item.status for item in bench} >= {"closed", "answered"}
     for item in bench[:200]:
         # Exactly what save() would have stored, so staff search finds the rows.

@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.core.management import call_command
 
+from feedback import demo_history, stats
 from feedback.models import Submission, SubmissionEvent, Topic
 
 
@@ -15,13 +16,19 @@ def test_load_demo_adds_topics_and_requests_in_several_states_once():
     assert Topic.objects.filter(ministry__isnull=True).exists()
     statuses = set(Submission.objects.values_list("status", flat=True))
     assert statuses == set(Submission.Status.values)  # every state of the workflow
-    assert Submission.objects.count() == 11
+    stories = Submission.objects.filter(reference__startswith="TW-DEMQ-")
+    assert stories.count() == 11
+    # The past year behind the public statistics (feedback/demo_history.py), created once.
+    history = Submission.objects.filter(reference__startswith="TW-DEMH-")
+    assert history.count() == sum(volume for _topic, volume in demo_history.VOLUMES)
     kinds = set(SubmissionEvent.objects.values_list("kind", flat=True))
     assert {"sent_back", "rerouted", "merged", "rated", "answered"} <= kinds
     assert Submission.objects.get(reference="TW-DEMQ-JJJJ").duplicate_of.reference == (
         "TW-DEMQ-AAAA"
     )
-    assert Submission.objects.exclude(rating=None).count() == 1
+    assert stories.exclude(rating=None).count() == 1
+    # The statistics hold every demo request (the rows are written directly: rebuilt).
+    assert stats.summary(None).received == Submission.objects.count()
     assert Submission.objects.overdue().filter(reference="TW-DEMQ-MMMM").exists()
     sent_back = Submission.objects.get(reference="TW-DEMQ-GGGG")
     assert sent_back.status == "submitted" and sent_back.ministry is None

@@ -17,7 +17,7 @@ BUDGET = {
     "archive": 4,
     "home": 4,  # cold cache: 3 + the next-due check of the shared page cache
     "feed": 2,
-    "sitemap": 4,  # + the clarifications section
+    "sitemap": 5,  # + the clarifications section, + the ministries' pages (accountability/sitemaps.py)
 }
 
 

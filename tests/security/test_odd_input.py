@@ -47,6 +47,8 @@ GET_TARGETS = [
     (None, "/en/clarifications/feed/", ["page", "q"]),
     (None, "/en/feedback/new/", ["kind", "topic"]),
     (None, "/en/", ["page", "q"]),
+    (None, "/ar/ministries/", ["sort", "period"]),
+    (None, "/en/ministries/health/", ["sort"]),
     (
         "moderator",
         "/en/staff/inbox/",
