@@ -132,6 +132,52 @@ def test_routing_away_from_the_topics_ministry_is_confirmed(site, new_page, java
 
 
 @pytest.mark.parametrize(
+    ("lang", "width", "viewport", "javascript"),
+    [("en", "desktop", DESKTOP, True), ("ar", "phone", PHONE, False), ("en", "phone", PHONE, True)],
+)
+def test_bulk_routing_away_from_the_suggestions_is_confirmed(
+    site, new_page, lang, width, viewport, javascript
+):
+    texts = {
+        "ar": ("الإجراء", "الوزارة", "وزارة العمل", "أؤكد", "طبّق على الطلبات المحددة"),
+        "en": (
+            "Action",
+            "Ministry",
+            "Ministry of Labour",
+            "I confirm: send the selected",
+            "Apply to the selected requests",
+        ),
+    }
+    action_label, ministry_label, labour, confirm_label, apply_label = texts[lang]
+    page = open_as(new_page, site.url, "moderator", lang, viewport, java_script_enabled=javascript)
+    page.goto(f"{site.url}/{lang}/staff/queue/")
+    page.check(f"#select-{ROUTED_AWAY}")  # a health topic
+    form = page.locator("#bulk-form")
+    form.get_by_label(action_label, exact=True).select_option("route")
+    form.get_by_label(ministry_label, exact=True).select_option(label=labour)
+    confirm = form.get_by_label(confirm_label, exact=False)
+    assert confirm.is_visible() is javascript  # at once with scripts, else after a try
+    form.get_by_role("button", name=apply_label).click()
+    page.wait_for_load_state()
+    # Not ticked: nothing happened, the page asks and keeps the ticks and choices.
+    assert page.locator(".error-summary").is_visible()
+    assert ROUTED_AWAY in page.locator(".error-summary").inner_text()
+    assert page.locator(f"#select-{ROUTED_AWAY}").is_checked()
+    assert Submission.objects.get(reference=ROUTED_AWAY).status == "submitted"
+    no_sideways_scroll(page)
+    screenshot(page, f"staff-bulk-confirm-{lang}-{width}-{'js' if javascript else 'nojs'}")
+    if javascript:
+        assert_accessible(page)
+    form = page.locator("#bulk-form")
+    form.get_by_label(confirm_label, exact=False).check()
+    form.get_by_role("button", name=apply_label).click()
+    page.wait_for_url(f"{site.url}/{lang}/staff/queue/")
+    routed = Submission.objects.select_related("ministry").get(reference=ROUTED_AWAY)
+    assert routed.status == "routed" and routed.ministry.slug == "labour"
+    assert ROUTED_AWAY not in page.locator("table").inner_text()
+
+
+@pytest.mark.parametrize(
     ("lang", "width", "viewport"), [("ar", "phone", PHONE), ("en", "desktop", DESKTOP)]
 )
 def test_an_answer_is_previewed_before_it_is_published(site, new_page, lang, width, viewport):
