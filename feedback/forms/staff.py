@@ -336,9 +336,9 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
             for item in elsewhere
         )
         return translation.ngettext(
-            "The topic of %(items)s suggests another ministry. Tick the box to send it to "
+            "The topic of %(items)s suggests another ministry. Tick the box to send it to the "
             "%(chosen)s all the same.",
-            "The topics of %(items)s suggest other ministries. Tick the box to send them to "
+            "The topics of %(items)s suggest other ministries. Tick the box to send them to the "
             "%(chosen)s all the same.",
             len(elsewhere),
         ) % {"items": listed, "chosen": chosen.name}

@@ -97,6 +97,9 @@ def _list(
             "page": page,
             "bulk_form": bulk_form,
             "is_moderator": roles.is_moderator(request.user),
+            # "More filters" stays open while one of them is in use (or refused).
+            "filters_open": bool(filterset.errors)
+            or any(value for key, value in request.GET.items() if key not in ("q", "page")),
             # The list's own address: the bulk form's errors are shown at the bulk URL,
             # whose filters and pages must still lead back to the list.
             "list_url": reverse(f"feedback_staff:{mode}"),

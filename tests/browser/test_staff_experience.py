@@ -218,9 +218,10 @@ def test_an_answer_is_previewed_before_it_is_published(site, new_page, lang, wid
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_on_a_phone_the_menus_leave_room_and_lists_do_not_scroll_sideways(site, new_page, lang):
     for username, paths in [
-        ("moderator", ["staff/queue/", "staff/inbox/", f"staff/items/{ROUTED_AWAY}/"]),
-        ("officer-health", ["staff/inbox/", f"staff/items/{TO_ANSWER}/"]),
+        ("moderator", ["staff/queue/", "staff/inbox/", f"staff/items/{ROUTED_AWAY}/", "staff/"]),
+        ("officer-health", ["staff/inbox/", f"staff/items/{TO_ANSWER}/", "staff/"]),
         ("officer-labour", ["staff/inbox/"]),  # another ministry: its own, empty, inbox
+        ("manager", ["staff/"]),
     ]:
         page = open_as(new_page, site.url, username, lang, PHONE)
         for path in paths:
@@ -230,6 +231,25 @@ def test_on_a_phone_the_menus_leave_room_and_lists_do_not_scroll_sideways(site, 
                 "document.querySelector('.staff-nav').getBoundingClientRect().bottom"
             )
             assert menus_end <= PHONE["height"] / 3, (path, menus_end)
+            # Each menu is one row, and no table (nor its scrolling region) is wider than
+            # the screen: the lists and the dashboard's tables are cards.
+            for menu in (".main-nav__list", ".staff-nav__list"):
+                rows = page.evaluate(
+                    f"new Set([...document.querySelectorAll('{menu} > li')]"
+                    ".map(li => Math.round(li.getBoundingClientRect().top))).size"
+                )
+                assert rows == 1, (path, menu, rows)
+            too_wide = page.evaluate(
+                "[...document.querySelectorAll('table, .table-scroll, .table-wrap')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1"
+                " || e.getBoundingClientRect().right > innerWidth + 1"
+                " || e.getBoundingClientRect().left < -1).map(e => e.className)"
+            )
+            assert too_wide == [], (path, too_wide)
+            if path in ("staff/queue/", "staff/inbox/") and page.locator(".staff-table").count():
+                # The first request shows in the first screen, under the folded filters.
+                first = page.locator(".staff-table tbody tr").first.bounding_box()
+                assert first["y"] < PHONE["height"] - 100, (path, first)
             name = (
                 path.strip("/")
                 .replace("/", "-")

@@ -220,7 +220,7 @@ def test_bulk_routing_away_from_the_suggested_ministries_asks_for_confirmation(
     assert "There is a problem" in page
     assert (
         f"The topic of {health.reference} (Ministry of Health) suggests another ministry. "
-        "Tick the box to send it to Ministry of Labour all the same."
+        "Tick the box to send it to the Ministry of Labour all the same."
     ) in page
     assert f"{labour.reference} (" not in page
     box = page.split("data-route-confirm data-bulk")[1][:40]
@@ -298,3 +298,23 @@ def test_the_bulk_confirmation_costs_the_same_queries_for_more_requests(
     items += [make_submission(topic=topic) for _ in range(6)]
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert _bulk(staff, items, ministry_b).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_filters_other_than_the_search_fold_away_until_used(
+    client_as, moderator, officer_b, topic
+):
+    make_submission(topic=topic)
+    staff = client_as(moderator)
+
+    def folded(url, **query) -> bool:
+        page = staff.get(url, query).content.decode()
+        details = page.split('<details class="news-filters__more staff-filters__more"')[1]
+        return not details.startswith(" open")
+
+    assert folded("/en/staff/queue/") and folded("/en/staff/inbox/")
+    assert folded("/en/staff/queue/", q="light", page="1")  # the search is not folded
+    assert not folded("/en/staff/queue/", kind="complaint")
+    assert not folded("/en/staff/inbox/", status="nonsense")  # refused: shown, and said
+    assert not folded("/en/staff/inbox/", erasure_requested="on")  # the menu's link
+    assert client_as(officer_b).get("/en/staff/queue/").status_code == 404
