@@ -318,3 +318,15 @@ def test_the_filters_other_than_the_search_fold_away_until_used(
     assert not folded("/en/staff/inbox/", status="nonsense")  # refused: shown, and said
     assert not folded("/en/staff/inbox/", erasure_requested="on")  # the menu's link
     assert client_as(officer_b).get("/en/staff/queue/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_officer_is_not_offered_a_ministry_filter(
+    client_as, moderator, officer_a, officer_b, topic, ministry_a
+):
+    mine = in_state(S.ROUTED, topic, ministry_a)
+    for officer in (officer_a, officer_b):
+        page = client_as(officer).get("/en/staff/inbox/").content.decode()
+        assert 'name="ministry"' not in page and 'name="topic"' in page
+        assert (mine.reference in page) is (officer == officer_a)
+    assert 'name="ministry"' in client_as(moderator).get("/en/staff/inbox/").content.decode()
