@@ -17,7 +17,7 @@ MO := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
 	system-deps gettext-tools chromium libfribidi0 demo collectstatic clean help bench bench-quick bench-attack wrk lock \
-	pre-commit resilience postgresql-15 redis-server
+	pre-commit resilience postgresql-15 redis-server validate-html java npm html-validator
 
 help:
 	@echo "make run        set up everything and serve http://127.0.0.1:8000"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench      1,000,000 submissions, gunicorn + wrk, writes docs/benchmarks.md (ARGS=--quick: small)"
 	@echo "make bench-attack  the upload exhaustion attack on gunicorn (port 8015), section of docs/benchmarks.md"
 	@echo "make resilience the fault suite, writes docs/resilience.md (ARGS=--quick: the CI subset)"
+	@echo "make validate-html  every public and staff page through the Nu Html Checker (W3C), offline"
 
 # A stamp, not .venv/bin/python: a failed `venv` (no python3-venv) may leave that behind.
 $(VENV)/.created:
@@ -99,6 +100,10 @@ postgresql-15:  # `make resilience` runs a private PostgreSQL 15 cluster of its 
 	$(call ensure,/usr/lib/postgresql/15/bin/initdb,postgresql-15)
 redis-server:  # ... and a private Redis
 	$(call ensure,redis-server,redis-server)
+java:  # the Nu Html Checker (vnu.jar) runs on Java
+	$(call ensure,java,default-jre-headless)
+npm:  # ... and comes from the npm registry as the package vnu-jar
+	$(call ensure,npm,npm)
 system-deps: gettext-tools chromium libfribidi0
 
 translations: $(MO)
@@ -125,8 +130,8 @@ format: $(VENV)/.installed-dev
 migrations-check: $(VENV)/.installed-dev
 	$(MANAGE) makemigrations --check --dry-run
 
-test: setup-dev lint migrations-check
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: setup-dev html-validator lint migrations-check
+	TAWASUL_REQUIRE_VNU=1 $(BIN)/pytest $(PYTEST_ARGS)
 	@echo "All of lint, migrations and the test suite passed."
 
 test-fast: setup-dev
@@ -136,6 +141,18 @@ test-fast: setup-dev
 # nothing is fetched from a git host), on the files of each commit.
 pre-commit: $(VENV)/.installed-dev
 	$(BIN)/pre-commit install
+
+# W3C validity (issue 18): the Nu Html Checker, pinned with its hash in
+# tools/vnu/package-lock.json, reads every public and staff page in both languages
+# (tests/portal/test_html_validity.py); no network once installed. `make test` runs it too.
+VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+html-validator: $(VNU_JAR) | java
+$(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json | npm
+	cd tools/vnu && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+validate-html: setup-dev html-validator
+	TAWASUL_REQUIRE_VNU=1 $(BIN)/pytest tests/portal/test_html_validity.py -q $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles

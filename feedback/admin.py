@@ -20,12 +20,13 @@ from feedback.models import (
     Topic,
 )
 from portal.admin_a11y import LabelledListEditableMixin
+from portal.admin_choices import BlankChoiceWords
 from portal.paginators import EstimatedCountPaginator
 from portal.roles import feedback_scope
 
 
 @admin.register(Topic)
-class TopicAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
+class TopicAdmin(BlankChoiceWords, LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = [
         "name",
         "ministry",
@@ -43,12 +44,12 @@ class TopicAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
 
 
 @admin.register(PublicHoliday)
-class PublicHolidayAdmin(TabbedTranslationAdmin):
+class PublicHolidayAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(BlankChoiceWords, admin.TabularInline):
     # A plain table: Django's tabular inline has empty header cells (for the row's id and
     # the delete box, neither shown here) and a sideways scroll no keyboard can reach.
     template = "admin/edit_inline/read_only_table.html"
@@ -99,7 +100,7 @@ def _staff_item_url_around_reference(language: str) -> tuple[str, str]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(BlankChoiceWords, admin.ModelAdmin):
     list_display = [
         "reference",
         "workflow_link",
@@ -189,7 +190,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(TabbedTranslationAdmin):
+class CannedReplyAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     list_display = ["title", "ministry", "is_active"]
     list_filter = ["is_active", "ministry"]
     list_select_related = ["ministry"]

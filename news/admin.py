@@ -21,11 +21,12 @@ from news.models import (
     ClarificationSource,
 )
 from portal.admin_a11y import LabelledListEditableMixin, LabelledSplitDateTime
+from portal.admin_choices import BlankChoiceWords
 from portal.text import search_terms
 
 
 @admin.register(Category)
-class CategoryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
+class CategoryAdmin(BlankChoiceWords, LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_ar", "name_en", "slug"]
@@ -98,7 +99,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     list_display = ["title", "category", "status", "publish_at", "is_featured", "preview_link"]
     list_filter = ["status", "category", "ministries", "is_featured", "publish_at"]
     search_fields = ["search_text", "slug"]  # see get_search_results

@@ -8,6 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from portal import enrolment
 from portal.admin_a11y import LabelledListEditableMixin
+from portal.admin_choices import BlankChoiceWords
 from portal.models import ContactDetails, Ministry, OfficialChannel, StaffProfile
 
 admin.site.site_header = _("Tawasul administration")
@@ -18,7 +19,7 @@ admin.site.login_template = "portal/sign_in.html"
 
 
 @admin.register(Ministry)
-class MinistryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
+class MinistryAdmin(BlankChoiceWords, LabelledListEditableMixin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "contact_email", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["is_active"]
@@ -27,15 +28,20 @@ class MinistryAdmin(LabelledListEditableMixin, TabbedTranslationAdmin):
 
 
 @admin.register(OfficialChannel)
-class OfficialChannelAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class OfficialChannelAdmin(BlankChoiceWords, LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["platform", "handle", "url", "ministry", "is_active", "order"]
     list_editable = ["is_active", "order"]
     list_filter = ["ministry"]
     list_select_related = ["ministry"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a channel's address typed without https://
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(ContactDetails)
-class ContactDetailsAdmin(TabbedTranslationAdmin):
+class ContactDetailsAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     """One row (the contact page): added once, then only edited, never deleted."""
 
     fields = ["address", "phone", "email", "opening_hours", "opening_hours_spec", "map_url"]
@@ -52,7 +58,7 @@ class ContactDetailsAdmin(TabbedTranslationAdmin):
         return False
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(BlankChoiceWords, admin.StackedInline):
     model = StaffProfile
     can_delete = False
     fk_name = "user"
@@ -62,7 +68,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(BlankChoiceWords, UserAdmin):
     inlines = [StaffProfileInline]
     actions = ["issue_enrolment_codes"]
 

@@ -269,7 +269,10 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
     ACTIONS = [("route", _("Send to the ministry")), ("reject", _("Reject"))]
 
     items = forms.ModelMultipleChoiceField(
-        label=_("Requests"), queryset=Submission.objects.none(), to_field_name="reference"
+        label=_("Requests"),
+        queryset=Submission.objects.none(),
+        to_field_name="reference",
+        error_messages={"required": _("Tick at least one request.")},
     )
     bulk_action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     ministry = forms.ModelChoiceField(
@@ -277,6 +280,16 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
         queryset=Ministry.objects.active(),
         required=False,
         empty_label=_("Each request's suggested ministry"),
+    )
+    # As on a single request's route form: one ministry for requests whose topics suggest
+    # another is confirmed with a tick. Without JavaScript the box shows after a first try
+    # (nothing ticked or typed is lost); static/js/staff.js shows it as soon as it applies.
+    confirm_other_ministry = forms.BooleanField(
+        label=_(
+            "I confirm: send the selected requests to the chosen ministry, even those whose "
+            "topic suggests another one."
+        ),
+        required=False,
     )
     public_message = forms.CharField(
         label=_("Public message or reason (the citizen sees it)"),
@@ -286,12 +299,46 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
+        # Its own ids: the queue's filters above it have a "ministry" too.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         # Only what the user may see can be ticked: anything else is "not a valid choice".
         self.fields["items"].queryset = Submission.objects.visible_to(user)
+        self.needs_confirmation = False
+
+    def ticked(self) -> set[str]:
+        """The references ticked in the data sent, to tick them again on the page."""
+        return set(self.data.getlist("items")) if self.is_bound else set()
 
     def clean(self):
         data = super().clean()
         if data.get("bulk_action") == "reject" and not data.get("public_message", "").strip():
             self.add_error("public_message", _("Give the reason the citizens will see."))
+        chosen = data.get("ministry")
+        if data.get("bulk_action") == "route" and chosen is not None and data.get("items"):
+            elsewhere = [
+                item
+                for item in data["items"]
+                .select_related("suggested_ministry")
+                .order_by("created_at", "pk")
+                if item.suggested_ministry_id not in (None, chosen.pk)
+            ]
+            if elsewhere and not data.get("confirm_other_ministry"):
+                self.needs_confirmation = True
+                self.add_error("confirm_other_ministry", self._elsewhere_message(elsewhere, chosen))
         return data
+
+    @staticmethod
+    def _elsewhere_message(elsewhere: list[Submission], chosen: Ministry) -> str:
+        listed = translation.gettext(", ").join(
+            translation.gettext("%(reference)s (%(ministry)s)")
+            % {"reference": item.reference, "ministry": item.suggested_ministry.name}
+            for item in elsewhere
+        )
+        return translation.ngettext(
+            "The topic of %(items)s suggests another ministry. Tick the box to send it to the "
+            "%(chosen)s all the same.",
+            "The topics of %(items)s suggest other ministries. Tick the box to send them to the "
+            "%(chosen)s all the same.",
+            len(elsewhere),
+        ) % {"items": listed, "chosen": chosen.name}

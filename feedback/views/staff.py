@@ -58,8 +58,11 @@ def _visible(request: HttpRequest):
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The moderators' queue: new requests, oldest first, with bulk route and reject."""
-    items = _visible(request).filter(status=Submission.Status.SUBMITTED)
-    return _list(request, items, "queue", BulkForm(user=request.user))
+    return _list(request, _queue_items(request), "queue", BulkForm(user=request.user))
+
+
+def _queue_items(request: HttpRequest):
+    return _visible(request).filter(status=Submission.Status.SUBMITTED)
 
 
 @staff_page
@@ -78,6 +81,7 @@ def _list(
     mode: str,
     bulk_form: BulkForm | None,
     default: QueryDict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     filterset = SubmissionFilter(request.GET or default, queryset=items, request=request)
     if filterset.is_bound and filterset.is_valid():
@@ -93,7 +97,14 @@ def _list(
             "page": page,
             "bulk_form": bulk_form,
             "is_moderator": roles.is_moderator(request.user),
+            # "More filters" stays open while one of them is in use (or refused).
+            "filters_open": bool(filterset.errors)
+            or any(value for key, value in request.GET.items() if key not in ("q", "page")),
+            # The list's own address: the bulk form's errors are shown at the bulk URL,
+            # whose filters and pages must still lead back to the list.
+            "list_url": reverse(f"feedback_staff:{mode}"),
         },
+        status=status,
     )
 
 
@@ -221,12 +232,14 @@ def next_request(user, current: Submission) -> Submission | None:
 @staff_page(moderators_only=True)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    """Route or reject several new requests; each goes through ``workflow`` on its own."""
+    """Route or reject several new requests; each goes through ``workflow`` on its own.
+
+    The form posts to this address with the queue's filters and page in its query string:
+    an error (a missing reason, a route to be confirmed) shows the same list again with
+    the ticks, the choices and the text kept; after the work, the same list is shown."""
     form = BulkForm(request.POST, user=request.user)
     if not form.is_valid():
-        for message in form.error_links():
-            messages.error(request, message[1])
-        return redirect("feedback_staff:queue")
+        return _list(request, _queue_items(request), "queue", form, status=400)
     data = form.cleaned_data
     done, skipped = 0, 0
     for submission in data["items"]:
@@ -266,7 +279,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
             )
             % {"count": local_number(skipped)},
         )
-    return redirect("feedback_staff:queue")
+    back = reverse("feedback_staff:queue")
+    return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
 
 
 @staff_page

@@ -11,10 +11,29 @@ document.addEventListener("change", (event) => {
 
 // Routing away from the topic's ministry: the confirmation box shows as soon as another
 // ministry is chosen (without JavaScript the server asks for it after a first try).
+// On the queue's bulk form it shows when the chosen ministry differs from the suggestion
+// of any ticked request.
+function bulkNeedsConfirmation(form) {
+  const action = form.querySelector("select[name=bulk_action]");
+  const ministry = form.querySelector("select[name=ministry]");
+  if (!action || action.value !== "route" || !ministry || ministry.value === "") return false;
+  return [...form.querySelectorAll("input[name=items]:checked")].some(
+    (item) => item.dataset.suggested !== "" && item.dataset.suggested !== ministry.value,
+  );
+}
+
 document.addEventListener("change", (event) => {
-  const select = event.target.closest("select");
-  const confirmBox = select && select.form && select.form.querySelector("[data-route-confirm]");
+  const form = event.target.form;
+  const confirmBox = form && form.querySelector("[data-route-confirm]");
   if (!confirmBox) return;
+  if ("bulk" in confirmBox.dataset) {
+    // Once the server has asked (after a first try), the box stays.
+    const asked = confirmBox.classList.contains("form-group--error");
+    confirmBox.hidden = !asked && !bulkNeedsConfirmation(form);
+    return;
+  }
+  const select = event.target.closest("select");
+  if (!select) return;
   confirmBox.hidden = select.value === "" || select.value === confirmBox.dataset.suggested;
 });
 

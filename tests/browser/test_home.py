@@ -66,6 +66,30 @@ def test_phone_header_is_one_row(demo_site, new_page, lang):
     # The language switch sits beside the name, not on a row of its own.
     assert switch["y"] < brand["y"] + brand["height"]
     assert page.locator(".site-header__inner").bounding_box()["height"] <= 90
+    # The menu is one row too, however many links it has: it scrolls sideways on its own
+    # (the page does not), and every link can be scrolled to.
+    tops = {
+        round(box["y"])
+        for box in (li.bounding_box() for li in page.locator(".main-nav__list > li").all())
+    }
+    assert len(tops) == 1, tops
+    assert page.locator(".site-header").bounding_box()["height"] <= 120
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    last = page.locator(".main-nav__list > li").last
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+    screenshot(page, f"header-{lang}-phone")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_desktop_menu_shows_every_link_on_one_row(demo_site, new_page, lang):
+    page = new_page(viewport=DESKTOP)
+    page.goto(f"{demo_site.url}/{lang}/")
+    links = page.locator(".main-nav__list > li").all()
+    assert len({round(li.bounding_box()["y"]) for li in links}) == 1
+    assert all(0 <= li.bounding_box()["x"] <= DESKTOP["width"] for li in links)
+    screenshot(page, f"header-{lang}-desktop")
 
 
 @pytest.mark.parametrize(("width_name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])

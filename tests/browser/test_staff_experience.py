@@ -132,6 +132,52 @@ def test_routing_away_from_the_topics_ministry_is_confirmed(site, new_page, java
 
 
 @pytest.mark.parametrize(
+    ("lang", "width", "viewport", "javascript"),
+    [("en", "desktop", DESKTOP, True), ("ar", "phone", PHONE, False), ("en", "phone", PHONE, True)],
+)
+def test_bulk_routing_away_from_the_suggestions_is_confirmed(
+    site, new_page, lang, width, viewport, javascript
+):
+    texts = {
+        "ar": ("الإجراء", "الوزارة", "وزارة العمل", "أؤكد", "طبّق على الطلبات المحددة"),
+        "en": (
+            "Action",
+            "Ministry",
+            "Ministry of Labour",
+            "I confirm: send the selected",
+            "Apply to the selected requests",
+        ),
+    }
+    action_label, ministry_label, labour, confirm_label, apply_label = texts[lang]
+    page = open_as(new_page, site.url, "moderator", lang, viewport, java_script_enabled=javascript)
+    page.goto(f"{site.url}/{lang}/staff/queue/")
+    page.check(f"#select-{ROUTED_AWAY}")  # a health topic
+    form = page.locator("#bulk-form")
+    form.get_by_label(action_label, exact=True).select_option("route")
+    form.get_by_label(ministry_label, exact=True).select_option(label=labour)
+    confirm = form.get_by_label(confirm_label, exact=False)
+    assert confirm.is_visible() is javascript  # at once with scripts, else after a try
+    form.get_by_role("button", name=apply_label).click()
+    page.wait_for_load_state()
+    # Not ticked: nothing happened, the page asks and keeps the ticks and choices.
+    assert page.locator(".error-summary").is_visible()
+    assert ROUTED_AWAY in page.locator(".error-summary").inner_text()
+    assert page.locator(f"#select-{ROUTED_AWAY}").is_checked()
+    assert Submission.objects.get(reference=ROUTED_AWAY).status == "submitted"
+    no_sideways_scroll(page)
+    screenshot(page, f"staff-bulk-confirm-{lang}-{width}-{'js' if javascript else 'nojs'}")
+    if javascript:
+        assert_accessible(page)
+    form = page.locator("#bulk-form")
+    form.get_by_label(confirm_label, exact=False).check()
+    form.get_by_role("button", name=apply_label).click()
+    page.wait_for_url(f"{site.url}/{lang}/staff/queue/")
+    routed = Submission.objects.select_related("ministry").get(reference=ROUTED_AWAY)
+    assert routed.status == "routed" and routed.ministry.slug == "labour"
+    assert ROUTED_AWAY not in page.locator("table").inner_text()
+
+
+@pytest.mark.parametrize(
     ("lang", "width", "viewport"), [("ar", "phone", PHONE), ("en", "desktop", DESKTOP)]
 )
 def test_an_answer_is_previewed_before_it_is_published(site, new_page, lang, width, viewport):
@@ -172,9 +218,10 @@ def test_an_answer_is_previewed_before_it_is_published(site, new_page, lang, wid
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_on_a_phone_the_menus_leave_room_and_lists_do_not_scroll_sideways(site, new_page, lang):
     for username, paths in [
-        ("moderator", ["staff/queue/", "staff/inbox/", f"staff/items/{ROUTED_AWAY}/"]),
-        ("officer-health", ["staff/inbox/", f"staff/items/{TO_ANSWER}/"]),
+        ("moderator", ["staff/queue/", "staff/inbox/", f"staff/items/{ROUTED_AWAY}/", "staff/"]),
+        ("officer-health", ["staff/inbox/", f"staff/items/{TO_ANSWER}/", "staff/"]),
         ("officer-labour", ["staff/inbox/"]),  # another ministry: its own, empty, inbox
+        ("manager", ["staff/"]),
     ]:
         page = open_as(new_page, site.url, username, lang, PHONE)
         for path in paths:
@@ -184,6 +231,25 @@ def test_on_a_phone_the_menus_leave_room_and_lists_do_not_scroll_sideways(site, 
                 "document.querySelector('.staff-nav').getBoundingClientRect().bottom"
             )
             assert menus_end <= PHONE["height"] / 3, (path, menus_end)
+            # Each menu is one row, and no table (nor its scrolling region) is wider than
+            # the screen: the lists and the dashboard's tables are cards.
+            for menu in (".main-nav__list", ".staff-nav__list"):
+                rows = page.evaluate(
+                    f"new Set([...document.querySelectorAll('{menu} > li')]"
+                    ".map(li => Math.round(li.getBoundingClientRect().top))).size"
+                )
+                assert rows == 1, (path, menu, rows)
+            too_wide = page.evaluate(
+                "[...document.querySelectorAll('table, .table-scroll, .table-wrap')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1"
+                " || e.getBoundingClientRect().right > innerWidth + 1"
+                " || e.getBoundingClientRect().left < -1).map(e => e.className)"
+            )
+            assert too_wide == [], (path, too_wide)
+            if path in ("staff/queue/", "staff/inbox/") and page.locator(".staff-table").count():
+                # The first request shows in the first screen, under the folded filters.
+                first = page.locator(".staff-table tbody tr").first.bounding_box()
+                assert first["y"] < PHONE["height"] - 100, (path, first)
             name = (
                 path.strip("/")
                 .replace("/", "-")

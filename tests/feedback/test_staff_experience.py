@@ -195,3 +195,138 @@ def test_the_erasure_actions_cannot_be_mistaken_for_each_other(
     assert "محو البيانات الشخصية للمواطن الآن" in page  # erase: at once, for good
     assert "تعديل النص لإخفاء التفاصيل الشخصية" in page  # redact: the text only
     assert "حذف البيانات الشخصية للمواطن" not in page  # the old, confusable label
+
+
+def _bulk(staff, items, ministry=None, query="", **more):
+    data = {"items": [item.reference for item in items], "bulk_action": "route", **more}
+    if ministry is not None:
+        data["ministry"] = ministry.pk
+    return staff.post(f"/en/staff/queue/bulk/{query}", data)
+
+
+@pytest.mark.django_db
+def test_bulk_routing_away_from_the_suggested_ministries_asks_for_confirmation(
+    client_as, moderator, officer_b, topic, ministry_a, ministry_b
+):
+    health = make_submission(topic=topic)  # the topic suggests ministry A (Health)
+    untouched = make_submission(topic=topic)
+    labour = make_submission(topic=make_topic(ministry=ministry_b))
+    staff = client_as(moderator)
+    text = {"public_message": "Sent to the ministry that runs the centres."}
+    first = _bulk(staff, [health, labour], ministry_b, "?kind=complaint", **text)
+    assert first.status_code == 400
+    page = first.content.decode()
+    # The summary names the request whose topic suggests another ministry, and only it.
+    assert "There is a problem" in page
+    assert (
+        f"The topic of {health.reference} (Ministry of Health) suggests another ministry. "
+        "Tick the box to send it to the Ministry of Labour all the same."
+    ) in page
+    assert f"{labour.reference} (" not in page
+    box = page.split("data-route-confirm data-bulk")[1][:40]
+    assert "hidden" not in box
+    # Nothing typed, ticked or chosen is lost; the filters are kept.
+    assert "Sent to the ministry that runs the centres." in page
+    for item, ticked in [(health, True), (labour, True), (untouched, False)]:
+        checkbox = page.split(f'id="select-{item.reference}"')[1].split(">")[0]
+        assert ("checked" in checkbox) is ticked, item.reference
+    assert f'<option value="{ministry_b.pk}" selected>' in page
+    assert 'action="/en/staff/queue/bulk/?kind=complaint"' in page
+    assert 'action="/en/staff/queue/"' in page  # the filters still lead to the queue
+    for item in (health, labour):
+        item.refresh_from_db()
+        assert item.status == S.SUBMITTED and item.events.count() == 1
+    # The outsider can neither see the queue nor route from it.
+    confirmed = {**text, "confirm_other_ministry": "on"}
+    outsider = _bulk(client_as(officer_b), [health], ministry_b, **confirmed)
+    assert outsider.status_code == 404
+    response = _bulk(staff, [health, labour], ministry_b, "?kind=complaint", **confirmed)
+    assert response.status_code == 302 and response["Location"] == "/en/staff/queue/?kind=complaint"
+    for item in (health, labour):
+        item.refresh_from_db()
+        assert item.status == S.ROUTED and item.ministry == ministry_b
+    untouched.refresh_from_db()
+    assert untouched.status == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_bulk_routing_to_the_suggestions_needs_no_confirmation(
+    client_as, moderator, topic, ministry_a, ministry_b
+):
+    health = make_submission(topic=topic)
+    labour = make_submission(topic=make_topic(ministry=ministry_b))
+    unsuggested = make_submission(topic=make_topic(ministry=None))
+    staff = client_as(moderator)
+    # "Each request's suggested ministry": nothing to confirm.
+    assert _bulk(staff, [health, labour]).status_code == 302
+    # One ministry for requests that suggest it, or suggest none: nothing to confirm.
+    other = make_submission(topic=topic)
+    assert _bulk(staff, [other, unsuggested], ministry_a).status_code == 302
+    for item, ministry in [(health, ministry_a), (labour, ministry_b), (other, ministry_a)]:
+        item.refresh_from_db()
+        assert item.status == S.ROUTED and item.ministry == ministry
+    unsuggested.refresh_from_db()
+    assert unsuggested.ministry == ministry_a
+
+
+@pytest.mark.django_db
+def test_a_bulk_error_keeps_the_page_and_says_what_is_missing(client_as, moderator, topic):
+    item = make_submission(topic=topic)
+    staff = client_as(moderator)
+    response = staff.post(
+        "/en/staff/queue/bulk/", {"items": [item.reference], "bulk_action": "reject"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#bulk_public_message">Give the reason the citizens will see.</a>' in page
+    assert "checked" in page.split(f'id="select-{item.reference}"')[1].split(">")[0]
+    response = staff.post("/en/staff/queue/bulk/", {"bulk_action": "reject", "public_message": "x"})
+    assert '<a href="#bulk_items">Tick at least one request.</a>' in response.content.decode()
+    assert 'id="bulk_items"' in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_bulk_confirmation_costs_the_same_queries_for_more_requests(
+    client_as, moderator, topic, ministry_b, django_assert_max_num_queries
+):
+    staff = client_as(moderator)
+    items = [make_submission(topic=topic) for _ in range(2)]
+    with django_assert_max_num_queries(30) as few:
+        assert _bulk(staff, items, ministry_b).status_code == 400
+    items += [make_submission(topic=topic) for _ in range(6)]
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert _bulk(staff, items, ministry_b).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_filters_other_than_the_search_fold_away_until_used(
+    client_as, moderator, officer_b, topic
+):
+    make_submission(topic=topic)
+    staff = client_as(moderator)
+
+    def folded(url, **query) -> bool:
+        page = staff.get(url, query).content.decode()
+        details = page.split('<details class="news-filters__more staff-filters__more"')[1]
+        return not details.startswith(" open")
+
+    assert folded("/en/staff/queue/") and folded("/en/staff/inbox/")
+    assert folded("/en/staff/queue/", q="light", page="1")  # the search is not folded
+    assert not folded("/en/staff/queue/", kind="complaint")
+    assert not folded("/en/staff/inbox/", status="nonsense")  # refused: shown, and said
+    assert not folded("/en/staff/inbox/", erasure_requested="on")  # the menu's link
+    assert client_as(officer_b).get("/en/staff/queue/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_officer_is_not_offered_a_ministry_filter(
+    client_as, moderator, officer_a, officer_b, topic, ministry_a
+):
+    mine = in_state(S.ROUTED, topic, ministry_a)
+    for officer in (officer_a, officer_b):
+        page = client_as(officer).get("/en/staff/inbox/").content.decode()
+        assert 'name="ministry"' not in page and 'name="topic"' in page
+        assert (mine.reference in page) is (officer == officer_a)
+    assert 'name="ministry"' in client_as(moderator).get("/en/staff/inbox/").content.decode()

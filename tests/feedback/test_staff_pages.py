@@ -427,7 +427,7 @@ def test_pages_keep_the_filters_and_bad_filters_are_said(client_as, moderator, t
     staff = client_as(moderator)
     page = staff.get("/en/staff/inbox/", {"kind": "idea"}).content.decode()
     assert "30 requests, oldest first." in page
-    assert 'href="?kind=idea&amp;page=2"' in page
+    assert 'href="/en/staff/inbox/?kind=idea&amp;page=2"' in page
     second = staff.get("/en/staff/inbox/", {"kind": "idea", "page": "2"})
     assert len(second.context["page"].object_list) == 5
     response = staff.get("/en/staff/inbox/", {"status": "nonsense"})
