@@ -16,12 +16,16 @@ MODERATORS = "Moderators"
 MINISTRY_OFFICERS = "Ministry officers"
 EDITORS = "Editors"
 MANAGERS = "Managers"
+# Write and publish crisis alerts and incident updates (crisis app); a real emergency needs
+# a second one's approval.
+CRISIS_PUBLISHERS = "Crisis publishers"
 
 ROLE_LABELS = {
     MODERATORS: _("Moderators"),
     MINISTRY_OFFICERS: _("Ministry officers"),
     EDITORS: _("Editors"),
     MANAGERS: _("Managers"),
+    CRISIS_PUBLISHERS: _("Crisis publishers"),
 }
 
 
@@ -81,3 +85,11 @@ def feedback_scope(user) -> FeedbackScope | None:
     if has_role(user, MANAGERS):
         return FeedbackScope(ministry_id=None, opens_items=False)
     return None
+
+
+def is_crisis_publisher(user) -> bool:
+    """Crisis publishers and superusers: draft, publish and approve alerts, post incident
+    updates (the crisis staff pages and ``crisis.workflow``)."""
+    return (user.is_authenticated and user.is_active and user.is_superuser) or has_role(
+        user, CRISIS_PUBLISHERS
+    )

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from crisis import urls as crisis_urls
 from portal import password_reset, views
 
 # A database outage answers the translated 503 page, any other error the static 500 page.
@@ -57,12 +58,16 @@ urlpatterns = [
     # The admin's sign-in page, which then lands each role on its work (portal/views.py).
     path("admin/login/", views.staff_sign_in),
     path("admin/", admin.site.urls),
+    # CAP 1.2 documents and their Atom index: one address whatever the language.
+    path("cap/", include(crisis_urls.cap_patterns)),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
     path("feedback/", include("feedback.urls.public")),
+    path("alerts/", include(crisis_urls.public_patterns)),
+    path("staff/crisis/", include(crisis_urls.staff_patterns)),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,
