@@ -2,6 +2,8 @@
 alerts to approve, drafts, what is in force; a form per alert; incidents and their
 updates. Thin: every write is ``crisis.workflow``'s."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,7 +81,13 @@ def alert_new(request: HttpRequest) -> HttpResponse:
             )
         form = AlertForm(initial=AlertForm.initial_from(follows, **overrides))
     else:
-        initial = {"msg_type": Alert.MsgType.ALERT, "status": Alert.Status.ACTUAL}
+        start = timezone.localtime().replace(second=0, microsecond=0)
+        initial = {
+            "msg_type": Alert.MsgType.ALERT,
+            "status": Alert.Status.ACTUAL,
+            "effective": start,
+            "expires": start + timedelta(hours=6),
+        }
         slug = request.GET.get("incident", "")
         incident = Incident.objects.filter(slug=slug).first() if slug else None
         if incident is not None:

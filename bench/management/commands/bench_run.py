@@ -36,6 +36,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.management.commands.bench_attack import attack_section
+from bench.management.commands.bench_crisis import crisis_section
 from bench.management.commands.bench_seed import (
     ARTICLE_WORDS,
     BENCH_MANAGER,
@@ -521,9 +522,12 @@ class Command(BaseCommand):
         ]
         # The upload attack is measured by its own command (make bench-attack): keep its section.
         attack = attack_section(Path(settings.BASE_DIR) / "docs")
+        # So is the crisis mail scenario (make bench-crisis).
+        crisis = crisis_section(Path(settings.BASE_DIR) / "docs")
         lines += [
             "",
             *([attack] if attack else []),
+            *([crisis] if crisis else []),
             (Path(settings.BASE_DIR) / ".ci" / "bench-notes.md").read_text(),
         ]
         return "\n".join(lines)
