@@ -119,10 +119,27 @@ def current_state() -> dict:
         logger.warning("cache unavailable; crisis banner read from the database", exc_info=True)
         state = None
     if state is None or state["until"] <= now:
-        state = compute()
-        _store(state)
+        try:
+            state = compute()
+        except Exception:
+            if memo is None:
+                raise
+            # The database is down too: the last state known here, rather than none.
+            logger.warning("crisis banner not recomputed; keeping this process's copy", exc_info=True)
+            state = memo
+        else:
+            _store(state)
     _memo["state"], _memo["read_at"] = state, time.monotonic()
     return state
+
+
+def _state_or_none() -> dict | None:
+    """For the middleware: a page is never refused because the banner cannot be read."""
+    try:
+        return current_state()
+    except Exception:
+        logger.warning("crisis banner unavailable; page answered without it", exc_info=True)
+        return None
 
 
 def _store(state: dict) -> None:
@@ -180,8 +197,8 @@ class BannerMiddleware:
         state = None
         meta = request.META
         if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
-            state = current_state()
-            if state["tag"]:
+            state = _state_or_none()
+            if state is not None and state["tag"]:
                 # The stored copy's Last-Modified says nothing of the banner: ETags only.
                 meta.pop("HTTP_IF_MODIFIED_SINCE", None)
                 if "HTTP_IF_NONE_MATCH" in meta:
@@ -202,8 +219,8 @@ class BannerMiddleware:
         content = response.content
         if MARKER not in content:
             return response
-        state = state or current_state()
-        if not state["tag"]:
+        state = state or _state_or_none()
+        if state is None or not state["tag"]:
             return response
         language = response.get("Content-Language") or translation.get_language() or "ar"
         html = state["html"].get(language[:2]) or state["html"].get(settings.LANGUAGE_CODE, "")

@@ -10,6 +10,7 @@ The index feed follows the CAP feeds convention (Atom, one entry per current ale
 link of type ``application/cap+xml`` pointing to the document).
 """
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
@@ -40,10 +41,14 @@ def reference(alert: Alert) -> str:
     return f"{settings.CRISIS_CAP_SENDER},{alert.identifier},{cap_time(alert.sent)}"
 
 
+# Characters XML 1.0 cannot carry at all (the forms remove them already: a safety net).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, f"{{{CAP_NS}}}{tag}")
     if text is not None:
-        element.text = text
+        element.text = _NOT_XML.sub("", text)
     return element
 
 
@@ -110,7 +115,7 @@ def index_feed(alerts: list[Alert], *, language: str, feed_url: str, updated: da
     def sub(parent, tag, text=None, **attributes):
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
         if text is not None:
-            element.text = text
+            element.text = _NOT_XML.sub("", text)
         return element
 
     with translation.override(language):

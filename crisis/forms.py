@@ -14,8 +14,9 @@ from crisis.models import (
     Governorate,
     Incident,
 )
-from portal.forms import CitizenForm, ErrorSummaryMixin, OneLineField
 from portal.formatting import local_number
+from portal.forms import CitizenForm, ErrorSummaryMixin, OneLineField
+from portal.text import clean_citizen_text, one_line
 
 EMAIL_MAX = 254
 
@@ -145,7 +146,10 @@ class AlertForm(ErrorSummaryMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         for name, (limit, message) in TEXT_LIMITS.items():
-            value = (cleaned.get(name) or "").strip()
+            # Headlines and events are one line; no invisible control or bidi override
+            # reaches the banner, the mails or the CAP document.
+            tidy = clean_citizen_text if name.startswith("summary") else one_line
+            value = tidy(cleaned.get(name) or "").strip()
             if name in cleaned:
                 try:
                     cleaned[name] = _limit(value, limit, message)
@@ -197,7 +201,7 @@ class IncidentForm(ErrorSummaryMixin, forms.Form):
             if name in cleaned:
                 try:
                     cleaned[name] = _limit(
-                        cleaned[name].strip(),
+                        one_line(cleaned[name]),
                         HEADLINE_MAX,
                         _("The title must be %(limit)s characters or fewer (you entered %(count)s)."),
                     )
@@ -224,7 +228,7 @@ class UpdateForm(ErrorSummaryMixin, forms.Form):
             if name in cleaned:
                 try:
                     cleaned[name] = _limit(
-                        cleaned[name].strip(),
+                        clean_citizen_text(cleaned[name]).strip(),
                         UPDATE_MAX,
                         _("An update must be %(limit)s characters or fewer (you entered %(count)s)."),
                     )

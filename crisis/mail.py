@@ -184,3 +184,42 @@ def send_confirmation(subscription_id: int, token: str) -> None:
         [subscription.email],
         headers={"Message-ID": _message_id("confirm", subscription.pk, token[-12:])},
     ).send()
+
+
+@task()
+def ask_for_approval(alert_id: int) -> int:
+    """Tell the other crisis publishers that an emergency waits for their approval (in
+    Arabic, the staff's language): seconds matter."""
+    from django.urls import reverse
+
+    from portal import roles
+
+    alert = Alert.objects.filter(pk=alert_id, state=Alert.State.AWAITING_APPROVAL).first()
+    if alert is None:
+        return 0
+    recipients = sorted(
+        set(
+            roles.crisis_publisher_accounts()
+            .exclude(pk__in=[alert.author_id, alert.requested_by_id])
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "headline": alert.text_in("headline", language),
+            "url": settings.SITE_URL + reverse("crisis_staff:alert", args=[alert.pk]),
+        }
+        subject = render_to_string("crisis/email/approval_subject.txt", context)
+        body = render_to_string("crisis/email/approval.txt", context)
+    EmailMessage(
+        one_line(subject),
+        body,
+        None,
+        recipients,
+        headers={"Message-ID": _message_id("approval", alert.pk)},
+    ).send()
+    return len(recipients)

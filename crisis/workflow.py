@@ -220,6 +220,9 @@ def transition(actor, alert: Alert, action: str, *, expected_state: str | None =
         now = timezone.now()
         if action == "request_approval":
             locked.requested_by = actor
+            from crisis import mail
+
+            transaction.on_commit(partial(mail.ask_for_approval.enqueue, locked.pk))
         if action == "refuse":
             locked.requested_by = None
         if row.to_state == State.PUBLISHED:

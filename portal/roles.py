@@ -93,3 +93,8 @@ def is_crisis_publisher(user) -> bool:
     return (user.is_authenticated and user.is_active and user.is_superuser) or has_role(
         user, CRISIS_PUBLISHERS
     )
+
+
+def crisis_publisher_accounts():
+    """The active crisis publishers' accounts (asked by mail to approve an emergency)."""
+    return User.objects.filter(groups__name=CRISIS_PUBLISHERS, is_active=True)

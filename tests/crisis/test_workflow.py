@@ -208,3 +208,15 @@ def test_the_staff_list_runs_a_fixed_number_of_queries(
         draft()
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/en/staff/crisis/")
+
+
+def test_the_other_publishers_are_asked_by_mail_to_approve(
+    client_as, publisher, approver, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    alert = draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(publisher, alert, "request_approval")
+    (message,) = mailoutbox
+    assert message.to == [approver.email]  # not the author
+    assert f"/ar/staff/crisis/alerts/{alert.pk}/" in message.body
+    assert alert.headline_ar in message.subject
