@@ -165,6 +165,14 @@ def forget_local_copy() -> None:
     _memo["state"] = None
 
 
+def pin_no_banner() -> None:
+    """Tests of other apps: this process shows no banner and never reads its state, so
+    their query counts do not depend on the clock (``tests/conftest.py``; the crisis tests
+    call ``forget_local_copy`` and get the real behaviour)."""
+    _memo["state"] = {"html": {}, "tag": "", "until": math.inf}
+    _memo["read_at"] = math.inf
+
+
 def _strip_tag(header: str, tag: str) -> str | None:
     """The visitor's validators made under banner ``tag``, as the stored copy's ETags;
     any other (no banner then, or another one) is dropped: it cannot be current."""

@@ -1,8 +1,9 @@
 """Demo crisis content: an exercise and a past, ended event, never a live emergency.
 
 - "Muscat flood exercise": an incident page with three updates and an *Exercise*
-  emergency alert, published with a second publisher's approval (four eyes). An exercise is
-  never on the banner nor mailed; it is in the CAP feed only with CRISIS_CAP_INCLUDE_DRILLS.
+  emergency alert (one publisher suffices: four eyes are for Actual emergencies). An
+  exercise is never on the banner nor mailed; it is in the CAP feed only with
+  CRISIS_CAP_INCLUDE_DRILLS.
 - "Dhofar heavy rain" (last month): an Actual warning, its update and its cancellation,
   dated weeks ago: the incident page shows the whole history, the banner shows nothing
   (its "is over" notice ended long ago).

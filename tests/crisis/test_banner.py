@@ -216,3 +216,19 @@ def test_without_the_cache_the_banner_still_shows(client, published, settings):
     published()
     banner.forget_local_copy()
     assert _levels(Client().get("/en/")) == ["emergency"]
+
+
+def test_a_page_is_never_refused_because_the_banner_cannot_be_read(client, article, monkeypatch):
+    from django.core.cache import cache
+    from django.db import OperationalError
+
+    assert client.get("/en/").status_code == 200  # stored
+
+    def database_down(now=None):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(banner, "compute", database_down)
+    cache.delete(banner.STATE_KEY)
+    banner.forget_local_copy()
+    response = client.get("/en/")
+    assert response.status_code == 200 and not _levels(response)
