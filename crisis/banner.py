@@ -125,7 +125,9 @@ def current_state() -> dict:
             if memo is None:
                 raise
             # The database is down too: the last state known here, rather than none.
-            logger.warning("crisis banner not recomputed; keeping this process's copy", exc_info=True)
+            logger.warning(
+                "crisis banner not recomputed; keeping this process's copy", exc_info=True
+            )
             state = memo
         else:
             _store(state)

@@ -147,20 +147,28 @@ def load(stdout=None) -> None:
         update = workflow.draft_alert(
             author,
             areas,
-            **{**_fields(first), "msg_type": Alert.MsgType.UPDATE, "follows": first,
-               "summary_ar": "تستمر الأمطار حتى مساء الغد. أُغلقت بعض الطرق الجبلية؛ استخدموا الطرق البديلة.",
-               "summary_en": "The rain continues until tomorrow evening. Some mountain roads are closed: use other routes."},
+            **{
+                **_fields(first),
+                "msg_type": Alert.MsgType.UPDATE,
+                "follows": first,
+                "summary_ar": "تستمر الأمطار حتى مساء الغد. أُغلقت بعض الطرق الجبلية؛ استخدموا الطرق البديلة.",
+                "summary_en": "The rain continues until tomorrow evening. Some mountain roads are closed: use other routes.",
+            },
         )
         update = _publish(update, author, approver)
         cancel = workflow.draft_alert(
             author,
             areas,
-            **{**_fields(update), "msg_type": Alert.MsgType.CANCEL, "follows": update,
-               "urgency": Alert.Urgency.PAST,
-               "headline_ar": "انتهى التحذير من الأمطار الغزيرة في ظفار والوسطى",
-               "headline_en": "Over: heavy rain warning for Dhofar and Al Wusta",
-               "summary_ar": "انتهت الأمطار الغزيرة وفُتحت الطرق. استمروا في الحذر قرب الأودية.",
-               "summary_en": "The heavy rain is over and the roads are open again. Stay careful near wadis."},
+            **{
+                **_fields(update),
+                "msg_type": Alert.MsgType.CANCEL,
+                "follows": update,
+                "urgency": Alert.Urgency.PAST,
+                "headline_ar": "انتهى التحذير من الأمطار الغزيرة في ظفار والوسطى",
+                "headline_en": "Over: heavy rain warning for Dhofar and Al Wusta",
+                "summary_ar": "انتهت الأمطار الغزيرة وفُتحت الطرق. استمروا في الحذر قرب الأودية.",
+                "summary_en": "The heavy rain is over and the roads are open again. Stay careful near wadis.",
+            },
         )
         cancel = _publish(cancel, author, approver)
         _backdate(first, sent, 48)

@@ -45,12 +45,30 @@ class GovernorateChoiceField(forms.ModelMultipleChoiceField):
 
 # (field, limit, message): each text a publisher writes, with its own translated error.
 TEXT_LIMITS = {
-    "headline_ar": (HEADLINE_MAX, _("The Arabic headline must be %(limit)s characters or fewer (you entered %(count)s).")),
-    "headline_en": (HEADLINE_MAX, _("The English headline must be %(limit)s characters or fewer (you entered %(count)s).")),
-    "summary_ar": (SUMMARY_MAX, _("The Arabic summary must be %(limit)s characters or fewer (you entered %(count)s).")),
-    "summary_en": (SUMMARY_MAX, _("The English summary must be %(limit)s characters or fewer (you entered %(count)s).")),
-    "event_ar": (EVENT_MAX, _("The Arabic event name must be %(limit)s characters or fewer (you entered %(count)s).")),
-    "event_en": (EVENT_MAX, _("The English event name must be %(limit)s characters or fewer (you entered %(count)s).")),
+    "headline_ar": (
+        HEADLINE_MAX,
+        _("The Arabic headline must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
+    "headline_en": (
+        HEADLINE_MAX,
+        _("The English headline must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
+    "summary_ar": (
+        SUMMARY_MAX,
+        _("The Arabic summary must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
+    "summary_en": (
+        SUMMARY_MAX,
+        _("The English summary must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
+    "event_ar": (
+        EVENT_MAX,
+        _("The Arabic event name must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
+    "event_en": (
+        EVENT_MAX,
+        _("The English event name must be %(limit)s characters or fewer (you entered %(count)s)."),
+    ),
 }
 
 
@@ -88,11 +106,18 @@ class AlertForm(ErrorSummaryMixin, forms.Form):
         label=_("Level"),
         choices=Alert.Level.choices,
         widget=forms.RadioSelect,
-        help_text=_("Emergency: immediate risk to life (a second publisher must approve it). Warning: a risk to prepare for. Information: no risk, but people need to know."),
+        help_text=_(
+            "Emergency: immediate risk to life (a second publisher must approve it). Warning: a risk to prepare for. Information: no risk, but people need to know."
+        ),
         error_messages={"required": _("Choose the level of the alert.")},
     )
-    headline_ar = forms.CharField(label=_("Headline in Arabic"), error_messages={"required": _("Enter the Arabic headline.")})
-    headline_en = forms.CharField(label=_("Headline in English"), error_messages={"required": _("Enter the English headline.")})
+    headline_ar = forms.CharField(
+        label=_("Headline in Arabic"), error_messages={"required": _("Enter the Arabic headline.")}
+    )
+    headline_en = forms.CharField(
+        label=_("Headline in English"),
+        error_messages={"required": _("Enter the English headline.")},
+    )
     summary_ar = forms.CharField(
         label=_("Summary in Arabic"),
         help_text=_("Two sentences: what is happening and what to do."),
@@ -105,8 +130,16 @@ class AlertForm(ErrorSummaryMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
         error_messages={"required": _("Enter the English summary.")},
     )
-    event_ar = forms.CharField(label=_("Event in Arabic"), help_text=_("A few words, for example: flood."), error_messages={"required": _("Enter the Arabic event name.")})
-    event_en = forms.CharField(label=_("Event in English"), help_text=_("A few words, for example: flood."), error_messages={"required": _("Enter the English event name.")})
+    event_ar = forms.CharField(
+        label=_("Event in Arabic"),
+        help_text=_("A few words, for example: flood."),
+        error_messages={"required": _("Enter the Arabic event name.")},
+    )
+    event_en = forms.CharField(
+        label=_("Event in English"),
+        help_text=_("A few words, for example: flood."),
+        error_messages={"required": _("Enter the English event name.")},
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Alert.Category.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Alert.Urgency.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Alert.Severity.choices)
@@ -115,13 +148,19 @@ class AlertForm(ErrorSummaryMixin, forms.Form):
         label=_("In force from"),
         widget=DateTimeLocalInput(),
         help_text=_("Local time (Muscat)."),
-        error_messages={"required": _("Enter when the alert starts."), "invalid": _("Enter a date and time, like 2026-12-03 14:05.")},
+        error_messages={
+            "required": _("Enter when the alert starts."),
+            "invalid": _("Enter a date and time, like 2026-12-03 14:05."),
+        },
     )
     expires = forms.DateTimeField(
         label=_("Expires"),
         widget=DateTimeLocalInput(),
         help_text=_("Local time (Muscat). The banner disappears then."),
-        error_messages={"required": _("Enter when the alert expires."), "invalid": _("Enter a date and time, like 2026-12-03 14:05.")},
+        error_messages={
+            "required": _("Enter when the alert expires."),
+            "invalid": _("Enter a date and time, like 2026-12-03 14:05."),
+        },
     )
     all_governorates = forms.BooleanField(label=_("All governorates"), required=False)
     governorates = GovernorateChoiceField(
@@ -188,12 +227,23 @@ class IncidentForm(ErrorSummaryMixin, forms.Form):
     slug = forms.SlugField(
         label=_("Address"),
         max_length=80,
-        help_text=_("Latin letters, digits and hyphens, e.g. muscat-flood-2026: the page's address."),
+        help_text=_(
+            "Latin letters, digits and hyphens, e.g. muscat-flood-2026: the page's address."
+        ),
         widget=forms.TextInput(attrs={"dir": "ltr"}),
-        error_messages={"required": _("Enter the page's address."), "invalid": _("Use only Latin letters, digits and hyphens.")},
+        error_messages={
+            "required": _("Enter the page's address."),
+            "invalid": _("Use only Latin letters, digits and hyphens."),
+        },
     )
-    title_ar = forms.CharField(label=_("Title in Arabic"), error_messages={"required": _("Enter the Arabic title.")})
-    title_en = forms.CharField(label=_("Title in English"), widget=forms.TextInput(attrs={"dir": "ltr"}), error_messages={"required": _("Enter the English title.")})
+    title_ar = forms.CharField(
+        label=_("Title in Arabic"), error_messages={"required": _("Enter the Arabic title.")}
+    )
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        error_messages={"required": _("Enter the English title.")},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -203,7 +253,9 @@ class IncidentForm(ErrorSummaryMixin, forms.Form):
                     cleaned[name] = _limit(
                         one_line(cleaned[name]),
                         HEADLINE_MAX,
-                        _("The title must be %(limit)s characters or fewer (you entered %(count)s)."),
+                        _(
+                            "The title must be %(limit)s characters or fewer (you entered %(count)s)."
+                        ),
                     )
                 except forms.ValidationError as error:
                     self.add_error(name, error)
@@ -230,7 +282,9 @@ class UpdateForm(ErrorSummaryMixin, forms.Form):
                     cleaned[name] = _limit(
                         clean_citizen_text(cleaned[name]).strip(),
                         UPDATE_MAX,
-                        _("An update must be %(limit)s characters or fewer (you entered %(count)s)."),
+                        _(
+                            "An update must be %(limit)s characters or fewer (you entered %(count)s)."
+                        ),
                     )
                 except forms.ValidationError as error:
                     self.add_error(name, error)
@@ -244,11 +298,16 @@ class SubscribeForm(CitizenForm):
     email = OneLineField(
         label=_("E-mail address"),
         error_messages={"required": _("Enter your e-mail address."), "one_line": EMAIL_FORMAT},
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}
+        ),
     )
     scope = forms.ChoiceField(
         label=_("Which alerts?"),
-        choices=[("all", _("Alerts for all of Oman")), ("chosen", _("Only alerts for the governorates I choose"))],
+        choices=[
+            ("all", _("Alerts for all of Oman")),
+            ("chosen", _("Only alerts for the governorates I choose")),
+        ],
         widget=forms.RadioSelect,
         initial="all",
         error_messages={"required": _("Choose all of Oman or your governorates.")},

@@ -13,6 +13,7 @@ that one mail again: once more rather than never.)
 Exercise and Test messages are never mailed.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -46,7 +47,9 @@ def _attempts() -> int:
 
 def _retry_delay(attempt: int) -> int:
     first = getattr(settings, "FEEDBACK_MAIL_RETRY_SECONDS", 5)
-    return min(first * 2 ** (attempt - 1), getattr(settings, "FEEDBACK_MAIL_RETRY_MAX_SECONDS", 3600))
+    return min(
+        first * 2 ** (attempt - 1), getattr(settings, "FEEDBACK_MAIL_RETRY_MAX_SECONDS", 3600)
+    )
 
 
 @task()
@@ -55,9 +58,7 @@ def notify_subscribers(alert_id: int) -> int:
     alert = Alert.objects.filter(pk=alert_id, state=Alert.State.PUBLISHED).first()
     if alert is None or alert.status != Alert.Status.ACTUAL:
         return 0
-    keys = list(
-        Subscription.objects.for_alert(alert).order_by("pk").values_list("pk", flat=True)
-    )
+    keys = list(Subscription.objects.for_alert(alert).order_by("pk").values_list("pk", flat=True))
     size = max(1, settings.CRISIS_MAIL_BATCH_SIZE)
     batches = [keys[start : start + size] for start in range(0, len(keys), size)]
     for batch in batches:
@@ -98,14 +99,15 @@ def send_batch(alert_id: int, first_pk: int, last_pk: int, attempt: int = 1) -> 
                 message = _message(alert, subscription, subject, body)
                 message.connection = connection
                 message.send()
-                try:
+                # (another try of this batch may have recorded it meanwhile)
+                with contextlib.suppress(IntegrityError):
                     Delivery.objects.create(alert=alert, subscription=subscription)
-                except IntegrityError:
-                    pass  # another try of this batch recorded it meanwhile
                 sent += 1
     except Exception:
         _retry_later(alert_id, first_pk, last_pk, attempt)
-    logger.info("crisis alert %s: %s mails sent (%s..%s)", alert.identifier, sent, first_pk, last_pk)
+    logger.info(
+        "crisis alert %s: %s mails sent (%s..%s)", alert.identifier, sent, first_pk, last_pk
+    )
     return sent
 
 

@@ -81,14 +81,14 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return _in_language(self, "title")
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("crisis:incident", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return _in_language(self, "title")
 
 
 class IncidentUpdate(models.Model):
@@ -113,6 +113,9 @@ class IncidentUpdate(models.Model):
         verbose_name_plural = _("incident updates")
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["incident", "-published_at"], name="update_incident_time")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.published_at:%Y-%m-%d %H:%M}"
 
     @property
     def body(self) -> str:
@@ -383,6 +386,9 @@ class CrisisEvent(models.Model):
         verbose_name_plural = _("crisis events")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Crisis events are an audit trail and cannot be changed.")
@@ -401,9 +407,11 @@ class SubscriptionQuerySet(models.QuerySet):
         codes = list(alert.governorates.values_list("code", flat=True))
         return self.confirmed().filter(
             Q(all_governorates=True)
-            | Q(pk__in=Subscription.governorates.through.objects.filter(
-                governorate_id__in=codes
-            ).values("subscription_id"))
+            | Q(
+                pk__in=Subscription.governorates.through.objects.filter(
+                    governorate_id__in=codes
+                ).values("subscription_id")
+            )
         )
 
     def unconfirmed_before(self, moment):
@@ -448,3 +456,6 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alert", "subscription"], name="one_delivery_each")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} → {self.subscription_id}"

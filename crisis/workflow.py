@@ -115,13 +115,17 @@ def allowed_actions(actor, alert: Alert) -> list[str]:
 
 def _refusal(actor, alert: Alert, row: Transition) -> str | None:
     if alert.state not in row.from_states:
-        return _("This alert is not in a state where this can be done (someone else may have acted on it). Reload the page.")
+        return _(
+            "This alert is not in a state where this can be done (someone else may have acted on it). Reload the page."
+        )
     if row.for_emergencies is not None and row.for_emergencies != alert.needs_approval:
         if alert.needs_approval:
             return _("A real emergency alert needs the approval of a second crisis publisher.")
         return _("This alert does not need approval: publish it.")
     if row.second_publisher and actor.pk in (alert.author_id, alert.requested_by_id):
-        return _("You cannot approve an alert you wrote or asked to publish: a second crisis publisher must approve it.")
+        return _(
+            "You cannot approve an alert you wrote or asked to publish: a second crisis publisher must approve it."
+        )
     return None
 
 
@@ -161,11 +165,21 @@ def check_alert(fields: dict, governorates: Iterable[Governorate]) -> None:
         raise InvalidAction(_("Choose at least one governorate."), "governorates")
 
 
+def _fresh_follows(fields: dict) -> dict:
+    """The alert followed, as the database has it now (another publisher may have
+    updated or cancelled it since the form was opened)."""
+    follows = fields.get("follows")
+    if follows is not None:
+        fields = {**fields, "follows": Alert.objects.get(pk=follows.pk)}
+    return fields
+
+
 @transaction.atomic
 def draft_alert(actor, governorates: Iterable[Governorate], **fields) -> Alert:
     """A new draft alert (an Alert, or an Update or Cancel of a published one)."""
     _require_publisher(actor)
     governorates = list(governorates)
+    fields = _fresh_follows(fields)
     check_alert(fields, governorates)
     alert = Alert.objects.create(author=actor, state=State.DRAFT, **fields)
     alert.governorates.set(governorates)
@@ -182,8 +196,11 @@ def edit_draft(actor, alert: Alert, governorates: Iterable[Governorate], **field
     _require_publisher(actor)
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.state != State.DRAFT:
-        raise InvalidAction(_("Only a draft can be changed: this alert was sent for approval or published."))
+        raise InvalidAction(
+            _("Only a draft can be changed: this alert was sent for approval or published.")
+        )
     governorates = list(governorates)
+    fields = _fresh_follows(fields)
     check_alert(fields, governorates)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -195,7 +212,9 @@ def edit_draft(actor, alert: Alert, governorates: Iterable[Governorate], **field
     return locked
 
 
-def transition(actor, alert: Alert, action: str, *, expected_state: str | None = None, note: str = "") -> Alert:
+def transition(
+    actor, alert: Alert, action: str, *, expected_state: str | None = None, note: str = ""
+) -> Alert:
     """Take ``action`` (a row of TRANSITIONS) on ``alert`` as ``actor``."""
     row = TRANSITIONS.get(action)
     if row is None:
@@ -260,7 +279,9 @@ def _publish(alert: Alert, now) -> None:
         follows = Alert.objects.select_for_update().get(pk=follows.pk)
         if follows.replaced_at is not None or follows.state != State.PUBLISHED:
             raise InvalidAction(
-                _("The alert this follows has been updated or cancelled meanwhile: follow the newest message.")
+                _(
+                    "The alert this follows has been updated or cancelled meanwhile: follow the newest message."
+                )
             )
         follows.replaced_at = now
         follows.save(update_fields=["replaced_at"])

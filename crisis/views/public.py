@@ -30,17 +30,13 @@ def index(request: HttpRequest) -> HttpResponse:
     """What is in force now, and the incident pages. Not stored: it changes with the clock
     (an expiry), and its two queries cost less than the bookkeeping would."""
     now = timezone.now()
-    current = list(
-        Alert.objects.actual().current(now).select_related("incident").order_by("-sent")
-    )
+    current = list(Alert.objects.actual().current(now).select_related("incident").order_by("-sent"))
     incidents = list(
         Incident.objects.filter(
             Q(alerts__state=Alert.State.PUBLISHED) | Q(updates__isnull=False)
         ).distinct()[:20]
     )
-    response = render(
-        request, "crisis/index.html", {"current": current, "incidents": incidents}
-    )
+    response = render(request, "crisis/index.html", {"current": current, "incidents": incidents})
     patch_cache_control(response, public=True, max_age=settings.CRISIS_PAGE_MAX_AGE)
     return response
 
@@ -176,9 +172,7 @@ def cap_index(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
-    form.add_error(
-        None, _("Too many subscription requests from here. Try again in an hour.")
-    )
+    form.add_error(None, _("Too many subscription requests from here. Try again in an hour."))
     return render(request, "crisis/subscribe.html", {"form": form}, status=429)
 
 
@@ -195,9 +189,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     email = form.cleaned_data["email"]
     # Over the mailbox's limit the page says the same as a success: it tells nothing.
     if subscriptions.limit_hit("subscribe_email", email.lower()):
-        subscriptions.subscribe(
-            email, form.cleaned_data["language"], form.chosen_governorates()
-        )
+        subscriptions.subscribe(email, form.cleaned_data["language"], form.chosen_governorates())
     return redirect("crisis:subscribe-sent")
 
 
@@ -235,4 +227,3 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if subscriptions.subscription_for_unsubscribe(token) is None:
         return _link_not_found(request)
     return render(request, "crisis/unsubscribe.html", {"token": token})
-

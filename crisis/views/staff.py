@@ -64,7 +64,9 @@ def alert_new(request: HttpRequest) -> HttpResponse:
         form = AlertForm(request.POST)
         saved = _save(request, form, None)
         if saved is not None:
-            messages.success(request, _("Draft saved. Check it, then publish it or ask for approval."))
+            messages.success(
+                request, _("Draft saved. Check it, then publish it or ask for approval.")
+            )
             return redirect("crisis_staff:alert", pk=saved.pk)
         return _form_page(request, form, status=400)
     follows_id = request.GET.get("follows", "")
@@ -122,7 +124,9 @@ def _alert_page(request, alert: Alert, errors=None, status=200) -> HttpResponse:
         "actions": actions,
         "action_form": ActionForm(initial={"expected_state": alert.state}),
         "events": list(
-            CrisisEvent.objects.filter(alert=alert).select_related("actor").order_by("-created_at", "-pk")
+            CrisisEvent.objects.filter(alert=alert)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
         ),
         "governorates": list(alert.governorates.all()),
         "can_follow": alert.state == Alert.State.PUBLISHED
@@ -138,7 +142,9 @@ def _alert_page(request, alert: Alert, errors=None, status=200) -> HttpResponse:
 @publisher_page
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(
-        Alert.objects.select_related("incident", "author", "requested_by", "approved_by", "follows"),
+        Alert.objects.select_related(
+            "incident", "author", "requested_by", "approved_by", "follows"
+        ),
         pk=pk,
     )
     return _alert_page(request, alert)
@@ -165,7 +171,9 @@ def alert_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         alert.refresh_from_db()
         return _alert_page(request, alert, [error.message], status=400)
     if done.state == Alert.State.PUBLISHED:
-        messages.success(request, _("Published: the banner, the incident page and the CAP feed show it now."))
+        messages.success(
+            request, _("Published: the banner, the incident page and the CAP feed show it now.")
+        )
     elif done.state == Alert.State.AWAITING_APPROVAL:
         messages.success(request, _("Sent for approval: another crisis publisher must approve it."))
     else:

@@ -5,14 +5,16 @@ import json
 import pytest
 from django.core.mail import EmailMessage
 
-from bench.management.commands.bench_crisis import Command, crisis_markdown
 from bench.mailsink import EmailBackend
+from bench.management.commands.bench_crisis import Command, crisis_markdown
 from crisis.models import Alert, Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_seed_makes_the_subscribers_and_an_emergency_in_force_once(django_capture_on_commit_callbacks):
+def test_the_seed_makes_the_subscribers_and_an_emergency_in_force_once(
+    django_capture_on_commit_callbacks,
+):
     command = Command()
     with django_capture_on_commit_callbacks(execute=False):
         _author, _approver, alert = command.seed(300)
@@ -33,12 +35,18 @@ def test_the_mail_sink_builds_each_message_and_writes_one_line(tmp_path, monkeyp
     log = tmp_path / "mails.jsonl"
     monkeypatch.setenv("BENCH_MAIL_LOG", str(log))
     messages = [
-        EmailMessage("s", "b", "a@example.com", [f"r{n}@example.com"], headers={"Message-ID": f"<m{n}@x>"})
+        EmailMessage(
+            "s", "b", "a@example.com", [f"r{n}@example.com"], headers={"Message-ID": f"<m{n}@x>"}
+        )
         for n in range(3)
     ]
     assert EmailBackend().send_messages(messages) == 3
     lines = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [line["to"] for line in lines] == [["r0@example.com"], ["r1@example.com"], ["r2@example.com"]]
+    assert [line["to"] for line in lines] == [
+        ["r0@example.com"],
+        ["r1@example.com"],
+        ["r2@example.com"],
+    ]
     assert lines[0]["message_id"] == "<m0@x>"
 
 
@@ -47,11 +55,37 @@ def test_the_report_says_what_was_met():
     report = {
         "mode": "quick",
         "date": "2026-12-01T12:00:00+00:00",
-        "settings": {"gunicorn_workers": 4, "database": "postgresql", "cache": "RedisCache", "mail_workers": 1, "batch_size": 200, "wrk_connections": 4, "seconds_per_page": 3, "load_average_before": [3.0, 3.0, 3.0], "load_average_after": [4.0, 3.0, 3.0]},
-        "subscribers": 10, "mails_received": 10, "distinct_recipients": 10, "deliveries": 10, "send_seconds": 1.0,
+        "settings": {
+            "gunicorn_workers": 4,
+            "database": "postgresql",
+            "cache": "RedisCache",
+            "mail_workers": 1,
+            "batch_size": 200,
+            "wrk_connections": 4,
+            "seconds_per_page": 3,
+            "load_average_before": [3.0, 3.0, 3.0],
+            "load_average_after": [4.0, 3.0, 3.0],
+        },
+        "subscribers": 10,
+        "mails_received": 10,
+        "distinct_recipients": 10,
+        "deliveries": 10,
+        "send_seconds": 1.0,
         "pages": [
-            {"key": "healthz", "label": "/healthz (floor)", "path": "/healthz", "before": page, "during": []},
-            {"key": "home", "label": "Home (ar), with the banner", "path": "/ar/", "before": {**page, "rps": 90.0}, "during": [{**page, "p99_ms": 25.0}]},
+            {
+                "key": "healthz",
+                "label": "/healthz (floor)",
+                "path": "/healthz",
+                "before": page,
+                "during": [],
+            },
+            {
+                "key": "home",
+                "label": "Home (ar), with the banner",
+                "path": "/ar/",
+                "before": {**page, "rps": 90.0},
+                "during": [{**page, "p99_ms": 25.0}],
+            },
         ],
     }
     report["budgets"] = Command().crisis_budgets(report)

@@ -102,8 +102,12 @@ def test_emergency_alert_four_eyes_banner_update_and_cancel(site, new_page):
         page.get_by_role("radio", name="Emergency", exact=True).check()
         page.get_by_label("Headline in Arabic").fill("خطر فيضان في وادي عدي")
         page.get_by_label("Headline in English").fill("Flood danger in Wadi Adai")
-        page.get_by_label("Summary in Arabic").fill("ارتفع منسوب المياه. ابتعدوا عن مجرى الوادي فورًا.")
-        page.get_by_label("Summary in English").fill("The water is rising. Keep away from the wadi bed now.")
+        page.get_by_label("Summary in Arabic").fill(
+            "ارتفع منسوب المياه. ابتعدوا عن مجرى الوادي فورًا."
+        )
+        page.get_by_label("Summary in English").fill(
+            "The water is rising. Keep away from the wadi bed now."
+        )
         page.get_by_label("Event in Arabic").fill("فيضان")
         page.get_by_label("Event in English").fill("Flood")
         page.get_by_label("Muscat").check()

@@ -103,7 +103,10 @@ def test_without_javascript_with_a_heading_level_words_and_colour(client, publis
     section = section[: section.index("</section>")]
     assert "<script" not in section
     assert 'aria-labelledby="crisis-banner-' in section
-    assert re.search(r'<h2 class="crisis-banner__title" id="crisis-banner-\d+"><span class="crisis-banner__level">Warning</span>', section)
+    assert re.search(
+        r'<h2 class="crisis-banner__title" id="crisis-banner-\d+"><span class="crisis-banner__level">Warning</span>',
+        section,
+    )
     assert "crisis-banner--warning" in section  # the colour, beside the word
     assert 'role="alert"' not in section
     # Before the header: the first thing a screen reader meets after the skip link.
@@ -135,7 +138,9 @@ def test_cancellation_shows_the_end_for_a_while_then_nothing(
     assert not _levels(client.get("/en/"))
 
 
-def test_an_update_replaces_the_banner(client, published, draft, publisher, approver, django_capture_on_commit_callbacks):
+def test_an_update_replaces_the_banner(
+    client, published, draft, publisher, approver, django_capture_on_commit_callbacks
+):
     first = published()
     with django_capture_on_commit_callbacks(execute=True):
         update = draft(
@@ -148,7 +153,9 @@ def test_an_update_replaces_the_banner(client, published, draft, publisher, appr
     assert "Water still rising" in page and first.headline_en not in page
 
 
-def test_expiry_ends_the_banner_with_nothing_written(client, published, article, django_assert_num_queries):
+def test_expiry_ends_the_banner_with_nothing_written(
+    client, published, article, django_assert_num_queries
+):
     published(expires=timezone.now() + datetime.timedelta(seconds=1.5))
     assert _levels(client.get("/en/")) == ["emergency"]
     time.sleep(2)
@@ -190,10 +197,12 @@ def test_a_validator_from_before_the_alert_gets_the_page_with_the_banner(client,
     assert only_date.status_code == 200
 
 
-def test_the_banner_does_not_reach_the_admin_or_feeds(client, published):
+def test_the_banner_stays_out_of_feeds_and_machine_documents(client, published):
     published()
-    assert b"crisis-banner" not in client.get("/en/news/feed/atom/").content
-    assert b"crisis-banner" not in client.get("/admin/login/").content
+    for url in ("/en/news/feed/atom/", "/ar/news/feed/", "/sitemap.xml", "/robots.txt"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"crisis-banner" not in response.content, url
 
 
 def test_the_stored_tracking_page_gets_the_banner(client, published):

@@ -28,7 +28,11 @@ def test_updates_newest_first_with_last_updated_in_each_language(
     for n in (1, 2, 3):
         _post(publisher, incident, n, django_capture_on_commit_callbacks)
     english = client.get(URL.format(language="en")).content.decode()
-    assert english.index("Update number 3") < english.index("Update number 2") < english.index("Update number 1")
+    assert (
+        english.index("Update number 3")
+        < english.index("Update number 2")
+        < english.index("Update number 1")
+    )
     assert "تحديث رقم" not in english
     assert "Last updated:" in english
     arabic = client.get(URL.format(language="ar")).content.decode()
@@ -51,11 +55,18 @@ def test_a_new_update_shows_at_once_on_the_stored_page_and_feed(
     assert [entry.summary for entry in parsed.entries] == ["Update number 2", "Update number 1"]
 
 
-def test_the_feed_lists_updates_and_alert_messages(client, publisher, incident, published, draft, django_capture_on_commit_callbacks):
+def test_the_feed_lists_updates_and_alert_messages(
+    client, publisher, incident, published, draft, django_capture_on_commit_callbacks
+):
     _post(publisher, incident, 1, django_capture_on_commit_callbacks)
     first = published(level=Alert.Level.WARNING)
     with django_capture_on_commit_callbacks(execute=True):
-        update = draft(msg_type=Alert.MsgType.UPDATE, follows=first, level=Alert.Level.WARNING, headline_en="Roads closed")
+        update = draft(
+            msg_type=Alert.MsgType.UPDATE,
+            follows=first,
+            level=Alert.Level.WARNING,
+            headline_en="Roads closed",
+        )
         workflow.transition(publisher, update, "publish")
     published(status=Alert.Status.EXERCISE, headline_en="Drill only")
     response = client.get(URL.format(language="en") + "feed/")
@@ -74,7 +85,9 @@ def test_the_feed_lists_updates_and_alert_messages(client, publisher, incident, 
     assert "Drill only" not in page
 
 
-def test_the_stored_page_runs_no_query(client, publisher, incident, django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_the_stored_page_runs_no_query(
+    client, publisher, incident, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     for n in range(5):
         _post(publisher, incident, n, django_capture_on_commit_callbacks)
     client.get(URL.format(language="en"))
@@ -82,14 +95,23 @@ def test_the_stored_page_runs_no_query(client, publisher, incident, django_captu
         client.get(URL.format(language="en"))
 
 
-def test_the_page_renders_in_a_fixed_number_of_queries(client, publisher, incident, published, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+def test_the_page_renders_in_a_fixed_number_of_queries(
+    client,
+    publisher,
+    incident,
+    published,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
     _post(publisher, incident, 0, django_capture_on_commit_callbacks)
     published(level=Alert.Level.WARNING)
     with django_assert_max_num_queries(8) as few:
         client.get(URL.format(language="ar"))
     for n in range(5):
         _post(publisher, incident, n, django_capture_on_commit_callbacks)
-        published(level=Alert.Level.INFORMATION, expires=timezone.now() + datetime.timedelta(hours=1))
+        published(
+            level=Alert.Level.INFORMATION, expires=timezone.now() + datetime.timedelta(hours=1)
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(URL.format(language="ar"))
 

@@ -90,7 +90,7 @@ def test_a_warning_and_a_drill_are_published_by_one_publisher(draft, publisher):
 
 def test_the_audit_trail_cannot_be_changed(draft):
     draft()
-    event = CrisisEvent.objects.get()
+    event = CrisisEvent.objects.get(kind="drafted")
     with pytest.raises(ValueError):
         CrisisEvent.objects.update(note="x")
     with pytest.raises(ValueError):
@@ -114,9 +114,24 @@ def test_the_audit_trail_cannot_be_changed(draft):
             "The Arabic summary must be 400 characters or fewer",
             "يجب ألا يزيد الملخص العربي على",
         ),
-        ({"expires": "2026-01-01T10:00", "effective": "2026-01-02T10:00"}, "expires", "The expiry must be after the start.", "يجب أن يكون انتهاء التنبيه بعد بدايته."),
-        ({"msg_type": "Update"}, "follows", "An update or a cancellation must name the published alert it follows.", "يجب أن يحدد التحديث أو الإلغاء"),
-        ({"governorates": []}, "governorates", "Choose at least one governorate.", "اختر محافظة واحدة على الأقل."),
+        (
+            {"expires": "2026-01-01T10:00", "effective": "2026-01-02T10:00"},
+            "expires",
+            "The expiry must be after the start.",
+            "يجب أن يكون انتهاء التنبيه بعد بدايته.",
+        ),
+        (
+            {"msg_type": "Update"},
+            "follows",
+            "An update or a cancellation must name the published alert it follows.",
+            "يجب أن يحدد التحديث أو الإلغاء",
+        ),
+        (
+            {"governorates": []},
+            "governorates",
+            "Choose at least one governorate.",
+            "اختر محافظة واحدة على الأقل.",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_translated_error_and_nothing_saved(
@@ -174,9 +189,12 @@ def test_only_crisis_publishers_open_the_staff_pages(
         for outsider in (officer_b, moderator, editor):
             assert client_as(outsider).get(url).status_code == 404, (url, outsider)
     # Nor can they act, through the page or the workflow.
-    assert client_as(officer_b).post(
-        f"/en/staff/crisis/alerts/{alert.pk}/request_approval/", {"expected_state": "draft"}
-    ).status_code == 404
+    assert (
+        client_as(officer_b)
+        .post(f"/en/staff/crisis/alerts/{alert.pk}/request_approval/", {"expected_state": "draft"})
+        .status_code
+        == 404
+    )
     with pytest.raises(workflow.InvalidAction):
         workflow.transition(officer_b, alert, "request_approval")
     alert.refresh_from_db()
@@ -220,3 +238,20 @@ def test_the_other_publishers_are_asked_by_mail_to_approve(
     assert message.to == [approver.email]  # not the author
     assert f"/ar/staff/crisis/alerts/{alert.pk}/" in message.body
     assert alert.headline_ar in message.subject
+
+
+def test_odd_values_in_the_alert_form_are_form_errors(client_as, publisher, incident):
+    client = client_as(publisher)
+    for overrides in (
+        {"headline_en": "a\x00b"},
+        {"effective": "yesterday"},
+        {"level": "catastrophic"},
+        {"urgency": "Unknown"},
+        {"governorates": ["OM-XX"]},
+        {"incident": "9999"},
+        {"follows": "abc"},
+    ):
+        data = {**_post_data(incident), **overrides}
+        response = client.post("/en/staff/crisis/alerts/new/", data)
+        assert response.status_code == 400, overrides
+    assert not Alert.objects.exists()

@@ -81,13 +81,20 @@ class Command(bench_run.Command):
         mailers: list[subprocess.Popen] = []
         try:
             pages = self.crisis_pages()
-            env = {"BENCH_METHOD": "GET", "BENCH_EXPECT": "200", "BENCH_COOKIE": "", "BENCH_BODY": ""}
+            env = {
+                "BENCH_METHOD": "GET",
+                "BENCH_EXPECT": "200",
+                "BENCH_COOKIE": "",
+                "BENCH_BODY": "",
+            }
             for page in pages:  # fill the page cache, check the banner is there
                 self.cold(base_url + page.path, env)
             self.check_banner(base_url, pages)
             before = {}
             for page in pages:
-                before[page.key] = self.wrk(base_url + page.path, env, duration, options["connections"])
+                before[page.key] = self.wrk(
+                    base_url + page.path, env, duration, options["connections"]
+                )
                 self.say("before", page, before[page.key])
 
             update = self.publish_update(author, approver, alert)
@@ -115,7 +122,11 @@ class Command(bench_run.Command):
                 except subprocess.TimeoutExpired:
                     process.kill()
 
-        mails = [json.loads(line) for line in mail_log.read_text().splitlines()] if mail_log.exists() else []
+        mails = (
+            [json.loads(line) for line in mail_log.read_text().splitlines()]
+            if mail_log.exists()
+            else []
+        )
         alert_mails = [m for m in mails if f".alert.{update.pk}." in m["message_id"]]
         recipients = [to for mail in alert_mails for to in mail["to"]]
         report = {
@@ -234,7 +245,10 @@ class Command(bench_run.Command):
             alert = workflow.transition(users[1], draft, "approve")
             # Its own mail is not what is measured: mark it sent to everyone.
             Delivery.objects.bulk_create(
-                [Delivery(alert=alert, subscription_id=pk) for pk in Subscription.objects.values_list("pk", flat=True)],
+                [
+                    Delivery(alert=alert, subscription_id=pk)
+                    for pk in Subscription.objects.values_list("pk", flat=True)
+                ],
                 batch_size=5000,
                 ignore_conflicts=True,
             )
@@ -263,7 +277,7 @@ class Command(bench_run.Command):
             "BENCH_MAIL_LOG": str(mail_log),
         }
         log = open(Path(settings.BASE_DIR) / "var" / "bench-crisis-worker.log", "a")  # noqa: SIM115
-        return subprocess.Popen(  # noqa: S603 - our own arguments
+        return subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
             cwd=settings.BASE_DIR,
             env=env,
@@ -279,10 +293,17 @@ class Command(bench_run.Command):
             bench_run.Page("healthz", "/healthz (floor)", "/healthz"),
             bench_run.Page("home", "Home (ar), with the banner", "/ar/"),
             bench_run.Page("news_list", "News list (ar), with the banner", "/ar/news/"),
-            bench_run.Page("feedback_form", "Feedback form (ar), with the banner", "/ar/feedback/new/"),
+            bench_run.Page(
+                "feedback_form", "Feedback form (ar), with the banner", "/ar/feedback/new/"
+            ),
         ]
         if article is not None:
-            pages.insert(3, bench_run.Page("article", "Article (ar), with the banner", article.get_absolute_url()))
+            pages.insert(
+                3,
+                bench_run.Page(
+                    "article", "Article (ar), with the banner", article.get_absolute_url()
+                ),
+            )
         return pages
 
     def check_banner(self, base_url: str, pages) -> None:
@@ -310,7 +331,10 @@ class Command(bench_run.Command):
                 "name": "every subscriber gets the message exactly once",
                 "limit": f"{report['subscribers']:,} mails, {report['subscribers']:,} recipients",
                 "measured": f"{report['mails_received']:,} mails, {report['distinct_recipients']:,} recipients, {report['deliveries']:,} delivery rows",
-                "met": report["mails_received"] == report["distinct_recipients"] == report["deliveries"] == report["subscribers"],
+                "met": report["mails_received"]
+                == report["distinct_recipients"]
+                == report["deliveries"]
+                == report["subscribers"],
             },
             {
                 "name": "Home (ar) with the banner, stored",
