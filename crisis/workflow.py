@@ -222,7 +222,7 @@ def transition(
     _require_publisher(actor)
     with transaction.atomic():
         locked = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",))
             .select_related("incident", "follows")
             .filter(pk=alert.pk)
             .first()

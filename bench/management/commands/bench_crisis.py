@@ -45,7 +45,7 @@ from portal.staff import save_staff_account
 
 HOST = bench_run.HOST
 PUBLISHERS = ("bench-crisis-author", "bench-crisis-approver")
-PASSWORD = "bench-crisis-passphrase-2026"  # noqa: S105 (local load test only)
+PASSWORD = "wadi-adai-load-test-2026!"  # noqa: S105 (local load test only)
 INCIDENT = "bench-flood"
 
 
