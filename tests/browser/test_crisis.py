@@ -123,7 +123,7 @@ def test_emergency_alert_four_eyes_banner_update_and_cancel(site, new_page):
     published_at = time.monotonic()
     for url in CITIZEN_PAGES:
         wait_for(citizen, base + url, lambda page: banner_levels(page) == ["emergency"])
-        text = citizen.locator("section.crisis-banner").inner_text()
+        text = citizen.locator("section.crisis-banner").text_content()
         assert ("طوارئ" in text) if url.startswith("/ar/") else ("Emergency" in text), url
     assert time.monotonic() - published_at < 10 + 2  # all six, each well within 10 s
     citizen.goto(base + "/ar/")
@@ -174,6 +174,6 @@ def test_emergency_alert_four_eyes_banner_update_and_cancel(site, new_page):
     for url in CITIZEN_PAGES:
         wait_for(citizen, base + url, lambda page: banner_levels(page) == ["ended"])
     citizen.goto(base + "/en/")
-    assert "This emergency is over" in citizen.locator("section.crisis-banner").inner_text()
+    assert "This emergency is over" in citizen.locator("section.crisis-banner").text_content()
     screenshot(citizen, "crisis-ended-en-phone")
     assert_accessible(citizen)
