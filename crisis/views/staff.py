@@ -80,6 +80,8 @@ def alert_new(request: HttpRequest) -> HttpResponse:
                 urgency=Alert.Urgency.PAST,
                 headline_ar=f"انتهت حالة الطوارئ: {follows.headline_ar}"[:120],
                 headline_en=f"Over: {follows.headline_en}"[:120],
+                summary_ar="انتهى الخطر. تابعوا صفحة الحدث لمعرفة ما تبقى من إجراءات.",
+                summary_en="The danger has passed. See the incident page for what remains to be done.",
             )
         form = AlertForm(initial=AlertForm.initial_from(follows, **overrides))
     else:
