@@ -13,14 +13,12 @@ that one mail again: once more rather than never.)
 Exercise and Test messages are never mailed.
 """
 
-import contextlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail as django_mail
 from django.core.mail import EmailMessage
-from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -31,7 +29,9 @@ from portal.text import one_line
 
 logger = logging.getLogger(__name__)
 
-MAIL_ATTEMPTS_DEFAULT = 16
+# Mails sent before their Delivery rows are written (one insert): a worker killed
+# between two writes sends at most this many again.
+RECORD_EVERY = 25
 
 
 def _message_id(*parts: object) -> str:
@@ -91,7 +91,19 @@ def send_batch(alert_id: int, first_pk: int, last_pk: int, attempt: int = 1) -> 
     if not recipients:
         return 0
     rendered = {language: _render(alert, language) for language, _name in settings.LANGUAGES}
-    sent = 0
+    sent: list[int] = []
+    recorded = 0
+
+    def record() -> None:
+        # The rows of the mails sent so far, in one insert (a commit a mail would cost
+        # more than the mail); a retry skips them.
+        nonlocal recorded
+        Delivery.objects.bulk_create(
+            [Delivery(alert=alert, subscription_id=pk) for pk in sent[recorded:]],
+            ignore_conflicts=True,
+        )
+        recorded = len(sent)
+
     try:
         with django_mail.get_connection() as connection:
             for subscription in recipients:
@@ -99,16 +111,18 @@ def send_batch(alert_id: int, first_pk: int, last_pk: int, attempt: int = 1) -> 
                 message = _message(alert, subscription, subject, body)
                 message.connection = connection
                 message.send()
-                # (another try of this batch may have recorded it meanwhile)
-                with contextlib.suppress(IntegrityError):
-                    Delivery.objects.create(alert=alert, subscription=subscription)
-                sent += 1
+                sent.append(subscription.pk)
+                if len(sent) - recorded >= RECORD_EVERY:
+                    record()
     except Exception:
+        record()
         _retry_later(alert_id, first_pk, last_pk, attempt)
+    else:
+        record()
     logger.info(
-        "crisis alert %s: %s mails sent (%s..%s)", alert.identifier, sent, first_pk, last_pk
+        "crisis alert %s: %s mails sent (%s..%s)", alert.identifier, len(sent), first_pk, last_pk
     )
-    return sent
+    return len(sent)
 
 
 def _retry_later(alert_id: int, first_pk: int, last_pk: int, attempt: int) -> None:
