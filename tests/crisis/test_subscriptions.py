@@ -290,3 +290,10 @@ def test_odd_tokens_are_not_found(client, db):
     for token in ("x" * 5000, "%00", "..", "a:b:c"):
         assert client.get(f"/en/alerts/subscribe/confirm/{token}/").status_code in (400, 404)
         assert client.post(f"/en/alerts/unsubscribe/{token}/").status_code in (400, 404)
+
+
+def test_the_privacy_page_states_what_is_kept_and_for_how_long(client, settings):
+    settings.CRISIS_UNCONFIRMED_HOURS = 36
+    english = client.get("/en/privacy/").content.decode()
+    assert "within 36 hours we delete your address" in english
+    assert "خلال 36 ساعةً حذفنا عنوانك" in client.get("/ar/privacy/").content.decode()
