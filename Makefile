@@ -16,7 +16,7 @@ CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale/django/*/LC_MESSAGES/*
 MO := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test test-fast lint format migrations-check messages translations setup setup-dev \
-	system-deps gettext-tools chromium libfribidi0 demo collectstatic clean help bench bench-quick bench-attack wrk lock \
+	system-deps gettext-tools chromium libfribidi0 demo collectstatic clean help bench bench-quick bench-attack bench-crisis wrk lock \
 	pre-commit resilience postgresql-15 redis-server validate-html java npm html-validator
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make pre-commit install the git hook that runs ruff before each commit"
 	@echo "make bench      1,000,000 submissions, gunicorn + wrk, writes docs/benchmarks.md (ARGS=--quick: small)"
 	@echo "make bench-attack  the upload exhaustion attack on gunicorn (port 8015), section of docs/benchmarks.md"
+	@echo "make bench-crisis  10,000 alert subscribers mailed while the pages are measured (port 8006)"
 	@echo "make resilience the fault suite, writes docs/resilience.md (ARGS=--quick: the CI subset)"
 	@echo "make validate-html  every public and staff page through the Nu Html Checker (W3C), offline"
 
@@ -176,6 +177,11 @@ bench-quick: setup wrk
 # measured (issue 10): pass rules in docs/benchmarks.md. ARGS="--duration 30 --port 8015".
 bench-attack: setup
 	.ci/bench-attack $(ARGS)
+
+# 10,000 alert subscribers mailed by the task worker while the public pages, with the
+# crisis banner, are measured (issue 15): docs/benchmarks.md. ARGS="--quick", "--port 8006".
+bench-crisis: setup wrk
+	.ci/bench-crisis $(ARGS)
 
 # The fault suite (not part of `make test`): see docs/resilience.md. Runs as root (it
 # mounts a small tmpfs and runs PostgreSQL as the postgres user); it starts private

@@ -16,12 +16,16 @@ MODERATORS = "Moderators"
 MINISTRY_OFFICERS = "Ministry officers"
 EDITORS = "Editors"
 MANAGERS = "Managers"
+# Write and publish crisis alerts and incident updates (crisis app); a real emergency needs
+# a second one's approval.
+CRISIS_PUBLISHERS = "Crisis publishers"
 
 ROLE_LABELS = {
     MODERATORS: _("Moderators"),
     MINISTRY_OFFICERS: _("Ministry officers"),
     EDITORS: _("Editors"),
     MANAGERS: _("Managers"),
+    CRISIS_PUBLISHERS: _("Crisis publishers"),
 }
 
 
@@ -106,3 +110,14 @@ def campaign_scope(user) -> CampaignScope | None:
     if has_role(user, MODERATORS):
         return CampaignScope(ministry_id=None, manages=False)
     return None
+def is_crisis_publisher(user) -> bool:
+    """Crisis publishers and superusers: draft, publish and approve alerts, post incident
+    updates (the crisis staff pages and ``crisis.workflow``)."""
+    return (user.is_authenticated and user.is_active and user.is_superuser) or has_role(
+        user, CRISIS_PUBLISHERS
+    )
+
+
+def crisis_publisher_accounts():
+    """The active crisis publishers' accounts (asked by mail to approve an emergency)."""
+    return User.objects.filter(groups__name=CRISIS_PUBLISHERS, is_active=True)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "feedback",
     "campaigns",
     "accountability",
+    "crisis",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     # TRACE, PUT, OPTIONS and made-up methods: 405, whatever the view.
     "portal.middleware.RejectUnknownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The crisis banner goes into every page here, stored copies included (crisis/banner.py).
+    "crisis.banner.BannerMiddleware",
     # Stored anonymous public pages are answered here, with the security headers above and
     # without the work below (sessions, locale, CSRF, auth, messages): see news/http.py.
     # Campaign short links and views of campaign pages, counted before the page cache
@@ -458,3 +461,35 @@ OPEN_DATA_LICENCE_URL = env_str(
 # Django's Redis backend with one client per connection pool (see portal/cache.py).
 if REDIS_URL:
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+
+# --- Crisis communication (crisis app, issue 15) ----------------------------------------
+# Seconds the shared banner state (the current alerts, rendered) is reused before it is
+# read again from the database, and seconds each process reuses it without asking the
+# cache; publishing replaces it at once. With the browsers' max-age below, a published,
+# cancelled or expired alert reaches every page within their sum (10 s, docs/decisions.md).
+CRISIS_BANNER_REFRESH_SECONDS = env_int("CRISIS_BANNER_REFRESH_SECONDS", 4)
+CRISIS_BANNER_LOCAL_SECONDS = env_int("CRISIS_BANNER_LOCAL_SECONDS", 1)
+CRISIS_PAGE_MAX_AGE = env_int("CRISIS_PAGE_MAX_AGE", 5)
+if CRISIS_BANNER_REFRESH_SECONDS + CRISIS_BANNER_LOCAL_SECONDS + CRISIS_PAGE_MAX_AGE > 10:
+    raise ConfigurationError(
+        "CRISIS_BANNER_REFRESH_SECONDS + CRISIS_BANNER_LOCAL_SECONDS + CRISIS_PAGE_MAX_AGE "
+        "must be at most 10 (the banner's promise)."
+    )
+# Minutes the banner says "this emergency is over" after a Cancel is published.
+CRISIS_ENDED_NOTICE_MINUTES = env_int("CRISIS_ENDED_NOTICE_MINUTES", 60)
+# Exercise and Test messages in the CAP documents and feed (drills with partners); never
+# on the banner nor mailed, whatever this says.
+CRISIS_CAP_INCLUDE_DRILLS = env_bool("CRISIS_CAP_INCLUDE_DRILLS", default=False)
+# CAP <sender>: the originator's identifier (no spaces, commas, < or &).
+CRISIS_CAP_SENDER = env_str("CRISIS_CAP_SENDER", "alerts@tawasul.example")
+# Subscribers mailed by one task; each batch is a task of its own for the worker.
+CRISIS_MAIL_BATCH_SIZE = env_int("CRISIS_MAIL_BATCH_SIZE", 200)
+# Hours an unconfirmed subscription (and its confirmation link) is kept, then purged.
+CRISIS_UNCONFIRMED_HOURS = env_int("CRISIS_UNCONFIRMED_HOURS", 48)
+# The subscription form: POSTs per client address, confirmation mails per address typed.
+# Not in FEEDBACK_RATE_LIMITS: the check above decides from those alone whether production
+# may start without Redis; without it these count per process (docs/security.md).
+CRISIS_SUBSCRIBE_LIMITS = {
+    "subscribe_address": (env_int("CRISIS_SUBSCRIBE_LIMIT_PER_ADDRESS", 10), 60 * 60),
+    "subscribe_email": (env_int("CRISIS_SUBSCRIBE_LIMIT_PER_EMAIL", 3), 24 * 60 * 60),
+}

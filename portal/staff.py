@@ -13,6 +13,7 @@ ROLE_GROUPS = {
     "officer": roles.MINISTRY_OFFICERS,
     "editor": roles.EDITORS,
     "manager": roles.MANAGERS,
+    "crisis-publisher": roles.CRISIS_PUBLISHERS,
 }
 
 

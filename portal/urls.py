@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from campaigns.urls.public import useful_patterns as campaign_useful_patterns
+from crisis import urls as crisis_urls
 from portal import password_reset, views
 
 # A database outage answers the translated 503 page, any other error the static 500 page.
@@ -60,6 +61,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Campaign short links /c/<code> (answered early by campaigns.middleware).
     path("", include("campaigns.urls.public")),
+    # CAP 1.2 documents and their Atom index: one address whatever the language.
+    path("cap/", include(crisis_urls.cap_patterns)),
 ]
 
 urlpatterns += i18n_patterns(
@@ -72,6 +75,8 @@ urlpatterns += i18n_patterns(
     path("staff/campaigns/", include("campaigns.urls.staff")),
     # The ministries' public record and open data (accountability).
     path("ministries/", include("accountability.urls")),
+    path("alerts/", include(crisis_urls.public_patterns)),
+    path("staff/crisis/", include(crisis_urls.staff_patterns)),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,

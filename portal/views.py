@@ -71,6 +71,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
             "stats_minimum": settings.PUBLIC_STATS_MIN_COUNT,
+            "subscription_hours": settings.CRISIS_UNCONFIRMED_HOURS,
         },
     )
 
@@ -145,7 +146,8 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def landing_url(user) -> str:
-    """Where each role's work is: the queue, the inbox, the dashboard, the news admin."""
+    """Where each role's work is: the queue, the inbox, the dashboard, the news admin, the
+    crisis alerts."""
     if roles.is_moderator(user):
         return reverse("feedback_staff:queue")
     if roles.officer_ministry_id(user) is not None:
@@ -154,6 +156,8 @@ def landing_url(user) -> str:
         return reverse("feedback_staff:dashboard")
     if roles.has_role(user, roles.EDITORS):
         return reverse("admin:news_article_changelist")
+    if roles.has_role(user, roles.CRISIS_PUBLISHERS):
+        return reverse("crisis_staff:index")
     return reverse("admin:index")
 
 

@@ -35,6 +35,19 @@ def _clear_cache():
     clear_test_cache()
 
 
+@pytest.fixture(autouse=True)
+def _no_crisis_banner():
+    """No crisis banner outside the crisis tests: the banner's state would otherwise be
+    read (one query) whenever this process's copy is older than a second, and the exact
+    query counts of other pages would depend on the clock. tests/crisis/ and the crisis
+    browser test undo it and test the real thing."""
+    from crisis import banner
+
+    banner.pin_no_banner()
+    yield
+    banner.forget_local_copy()
+
+
 @pytest.fixture
 def expected_database_vendor() -> str | None:
     return os.environ.get("TAWASUL_EXPECT_DB")

@@ -42,7 +42,7 @@ def browser():
 
 
 # The project's own apps, in dependency order; their rows make up the demo snapshot.
-DEMO_APPS = ("portal", "news", "feedback")
+DEMO_APPS = ("portal", "news", "feedback", "crisis")
 _demo_snapshot: list[str] = []
 
 

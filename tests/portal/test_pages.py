@@ -98,7 +98,8 @@ def test_demo_staff_accounts_exist_only_in_debug(settings):
     assert officer.staff_profile.ministry.slug == "health"
     assert officer.check_password("tawasul-demo-2026")
     assert User.objects.get(username="admin").is_superuser
-    assert User.objects.count() == 10  # admin, moderator, editor, manager, 6 officers
+    # admin, moderator, editor, manager, 6 officers, 2 crisis publishers
+    assert User.objects.count() == 12
     # An account someone already changed keeps its password.
     officer.set_password("changed-by-its-owner-2026")
     officer.save()

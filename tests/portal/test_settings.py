@@ -58,6 +58,8 @@ def test_production_refuses_to_start_without_a_secret_key():
         ("DJANGO_LOG_LEVEL", "verbose", "DJANGO_LOG_LEVEL must be one of"),
         ("DATABASE_CONN_MAX_AGE", "a minute", "DATABASE_CONN_MAX_AGE must be a whole number"),
         ("TASKS_BACKEND", "celery", "TASKS_BACKEND must be"),
+        # The crisis banner's 10 seconds: a browser max-age that breaks the promise.
+        ("CRISIS_PAGE_MAX_AGE", "60", "must be at most 10 (the banner's promise)"),
     ],
 )
 def test_a_wrong_value_stops_the_start_with_one_line_naming_it(variable, value, message):

@@ -571,9 +571,14 @@ class Command(BaseCommand):
         ]
         # The upload attack is measured by its own command (make bench-attack): keep its section.
         attack = attack_section(Path(settings.BASE_DIR) / "docs")
+        # So is the crisis mail scenario (make bench-crisis; it builds on this command).
+        from bench.management.commands.bench_crisis import crisis_section
+
+        crisis = crisis_section(Path(settings.BASE_DIR) / "docs")
         lines += [
             "",
             *([attack] if attack else []),
+            *([crisis] if crisis else []),
             (Path(settings.BASE_DIR) / ".ci" / "bench-notes.md").read_text(),
         ]
         return "\n".join(lines)
