@@ -16,4 +16,5 @@ def staff_nav(context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "is_moderator": roles.is_moderator(user),
         "opens_items": scope is not None and scope.opens_items,
+        "reads_claims": roles.reads_claims(user),
     }
