@@ -142,3 +142,40 @@ def make_photo(size=(1600, 1000), fmt="JPEG", name="photo.jpg", color=(11, 93, 7
     Image.new("RGB", size, color).save(buffer, fmt)
     content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}.get(fmt, "")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def make_clarification(**fields):
+    """A published clarification with Arabic and English text, of a new ministry unless
+    given; sources and corrections by keyword (lists of dicts)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from news.models import Clarification, ClarificationCorrection, ClarificationSource
+
+    n = next(_seq)
+    sources = fields.pop("sources", [])
+    corrections = fields.pop("corrections", [])
+    values = {
+        "claim_ar": f"شائعة رقم {n} عن إغلاق الطرق",
+        "claim_en": f"Rumour number {n} about closed roads",
+        "facts_ar": "الطرق مفتوحة.",
+        "facts_en": "The roads are open.",
+        "verdict": Clarification.Verdict.FALSE,
+        "slug": f"clarification-{n}",
+        "status": Clarification.Status.PUBLISHED,
+        "first_seen_on": datetime.date(2026, 11, 1),
+        # Each new one a second older than the one before: a stable order in lists.
+        "published_at": timezone.now() - datetime.timedelta(seconds=n),
+    }
+    values.update(fields)
+    if values["status"] != Clarification.Status.PUBLISHED and "published_at" not in fields:
+        values["published_at"] = None
+    if "ministry" not in values:
+        values["ministry"] = make_ministry()
+    clarification = Clarification.objects.create(**values)
+    for source in sources:
+        ClarificationSource.objects.create(clarification=clarification, **source)
+    for correction in corrections:
+        ClarificationCorrection.objects.create(clarification=clarification, **correction)
+    return clarification
