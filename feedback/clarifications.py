@@ -25,16 +25,18 @@ def published():
 
 
 def matching(text: str, limit: int = MATCHES_SHOWN) -> list:
-    """The published clarifications matching ``text`` (Arabic-aware: the news search folds
-    diacritics, hamza forms and digits), best first, at most ``limit``."""
-    query = normalize_search_text(text or "")[:MATCH_MAX_CHARS].strip()
-    if len(query) < MATCH_MIN_CHARS:
+    """The published clarifications that look like what the citizen typed (Arabic-aware:
+    ``news`` compares the normalised text, so diacritics, hamza and alef forms do not
+    matter), best first, at most ``limit``. One query."""
+    text = (text or "")[:MATCH_MAX_CHARS]
+    if len(text.strip()) < MATCH_MIN_CHARS:
         return []
-    return list(published().search(query)[:limit])
+    return published().suggest(text, limit=limit)
 
 
 def is_published(clarification) -> bool:
     return published().filter(pk=clarification.pk).exists()
+
 
 
 def path(clarification, language: str) -> str:
@@ -75,19 +77,22 @@ def connect() -> None:
 
 
 def summary(clarification) -> dict:
-    """What the form's script shows of a match: public data only."""
-    verdict = getattr(clarification, "get_verdict_display", None)
+    """What the form's script shows of a match: public data only, in the page's language."""
     return {
-        "title": str(getattr(clarification, "claim", None) or clarification),
-        "verdict": str(verdict()) if verdict else "",
+        "title": clarification.claim,
+        "verdict": str(clarification.get_verdict_display()),
         "url": clarification.get_absolute_url(),
     }
 
 
 def prefill(claim) -> dict:
-    """The news admin's add page, prefilled from a claim (GET parameters of its fields)."""
-    values = {"claim_ar": claim.summary, "facts_ar": claim.facts, "sources": claim.sources}
-    if claim.ministry_id:
-        values["ministry"] = claim.ministry_id
-    values["first_seen"] = claim.first_asked_at.date().isoformat()
+    """The news admin's add page, prefilled from a claim (GET parameters of its fields):
+    the claim as staff worded it, the facts, the ministry, when it was first asked about.
+    The sources are on the claim page, for the editor to add as the clarification's own."""
+    values = {
+        "claim_ar": claim.summary,
+        "facts_ar": claim.facts,
+        "ministry": claim.ministry_id or "",
+        "first_seen_on": claim.first_asked_at.date().isoformat(),
+    }
     return {key: value for key, value in values.items() if value}

@@ -203,7 +203,7 @@ def notify_clarification(event_id: int, attempt: int = 1) -> None:
     from feedback import clarifications
 
     event = (
-        SubmissionEvent.objects.select_related("submission__inquiry__claim")
+        SubmissionEvent.objects.select_related("submission__inquiry__claim__clarification")
         .filter(pk=event_id)
         .first()
     )

@@ -878,6 +878,15 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The clarification written from the facts (news); its publication answers the askers.
+    clarification = models.ForeignKey(
+        "news.Clarification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_claims",
+        verbose_name=_("clarification"),
+    )
     # The first inquiry's arrival: the dashboard's time to publication counts from it.
     first_asked_at = models.DateTimeField(_("first asked at"), default=timezone.now)
     published_at = models.DateTimeField(_("clarification published at"), null=True, blank=True)

@@ -1161,7 +1161,7 @@ def publish(claim: Claim) -> list[SubmissionEvent]:
     with transaction.atomic():
 
         def apply(item: Claim) -> list[str]:
-            item.published_at = timezone.now()
+            item.published_at = item.clarification.published_at or timezone.now()
             return ["published_at"]
 
         claim_transition(claim.pk, "publish", apply=apply)

@@ -1,7 +1,10 @@
 """Forms of the staff pages: one per workflow action, plus the moderators' bulk form."""
 
+from datetime import timedelta
+
 from django import forms
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import CannedReply, Claim, Submission
@@ -267,9 +270,14 @@ class AttachForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Claims still under review, and published ones (a late asker is answered at once);
-        # the most asked about first.
-        self.fields["claim"].queryset = Claim.objects.visible_to(self.user).with_askers()
+        # Claims still under review, and those published in the last 30 days (a late asker
+        # is answered at once); the most asked about first.
+        recent = timezone.now() - timedelta(days=30)
+        self.fields["claim"].queryset = (
+            Claim.objects.visible_to(self.user)
+            .filter(Q(status__in=Claim.OPEN_STATUSES) | Q(published_at__gte=recent))
+            .with_askers()
+        )
 
     def clean(self):
         data = super().clean()
