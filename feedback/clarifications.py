@@ -38,7 +38,6 @@ def is_published(clarification) -> bool:
     return published().filter(pk=clarification.pk).exists()
 
 
-
 def path(clarification, language: str) -> str:
     with translation.override(language):
         return clarification.get_absolute_url()

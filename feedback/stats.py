@@ -432,9 +432,7 @@ def claim_figures(user) -> ClaimFigures:
     from feedback.models import Claim
 
     claims = Claim.objects.countable_by(user)
-    open_claims = list(
-        claims.open().with_askers().select_related("ministry")[:CLAIMS_SHOWN]
-    )
+    open_claims = list(claims.open().with_askers().select_related("ministry")[:CLAIMS_SHOWN])
     moments = list(
         claims.filter(status=Claim.Status.PUBLISHED, published_at__isnull=False).values_list(
             "first_asked_at", "published_at"

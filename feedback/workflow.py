@@ -1020,9 +1020,7 @@ def claim_transition(
 def open_claim(*, summary: str, actor, first_asked_at=None) -> Claim:
     """A new claim under review (a moderator, while attaching its first inquiry)."""
     summary = _require(summary, _("Write the claim in one sentence.")).strip()
-    claim = Claim.objects.create(
-        summary=summary, first_asked_at=first_asked_at or timezone.now()
-    )
+    claim = Claim.objects.create(summary=summary, first_asked_at=first_asked_at or timezone.now())
     ClaimEvent.objects.create(claim=claim, kind=CE.OPENED, actor=actor, to_status=claim.status)
     return claim
 

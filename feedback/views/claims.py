@@ -31,7 +31,9 @@ CLAIM_ACTIONS = {
 }
 CLAIM_OUTCOMES = {
     "route_claim": gettext_lazy("The %(ministry)s was asked for the facts of this claim."),
-    "supply_facts": gettext_lazy("The facts and sources were recorded; editors can write the clarification."),
+    "supply_facts": gettext_lazy(
+        "The facts and sources were recorded; editors can write the clarification."
+    ),
     "link_clarification": gettext_lazy("The clarification was linked to this claim."),
 }
 
@@ -89,10 +91,18 @@ def _render(request, claim: Claim, bound=None, status: int = 200, error: str = "
         "feedback/staff/claim.html",
         {
             "claim": claim,
-            "inquiries": list(inquiries.only(
-                "reference", "created_at", "language", "status", "inquiry__where_seen",
-                "inquiry__link", "inquiry__notify_corrections", *(("body",) if moderator else ()),
-            )),
+            "inquiries": list(
+                inquiries.only(
+                    "reference",
+                    "created_at",
+                    "language",
+                    "status",
+                    "inquiry__where_seen",
+                    "inquiry__link",
+                    "inquiry__notify_corrections",
+                    *(("body",) if moderator else ()),
+                )
+            ),
             "events": list(claim.events.select_related("actor")),
             "action_forms": forms,
             "error": error,
@@ -138,9 +148,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     after = Claim.objects.visible_to(request.user).select_related("ministry").filter(pk=pk).first()
     messages.success(
         request,
-        CLAIM_OUTCOMES[action] % {"ministry": after.ministry.name if after and after.ministry else ""},
+        CLAIM_OUTCOMES[action]
+        % {"ministry": after.ministry.name if after and after.ministry else ""},
     )
     if after is None:
         return redirect("feedback_staff:claims")
     return redirect("feedback_staff:claim", pk=pk)
-

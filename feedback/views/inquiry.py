@@ -47,7 +47,8 @@ def ask(request: HttpRequest) -> HttpResponse:
         for name in NOT_ASKED_BEFORE_SENDING:
             form.errors.pop(name, None)
         claim = form.cleaned_data.get("claim") or form.data.get("claim", "")
-        return _render(request, form, matches=clarifications.matching(claim), checked=True)
+        found = [clarifications.summary(item) for item in clarifications.matching(claim)]
+        return _render(request, form, matches=found, checked=True)
     if not valid:
         return _render(request, form, status=200)
     data = form.cleaned_data

@@ -193,9 +193,9 @@ def _find(reference: str, email: str) -> Submission | None:
 
 def _tracked():
     # Whether it has files comes with the item: the stored page's one query stays one.
-    return Submission.objects.select_related("topic", "ministry", "inquiry__claim__clarification").annotate(
-        has_attachments=Exists(Attachment.objects.filter(submission=OuterRef("pk")))
-    )
+    return Submission.objects.select_related(
+        "topic", "ministry", "inquiry__claim__clarification"
+    ).annotate(has_attachments=Exists(Attachment.objects.filter(submission=OuterRef("pk"))))
 
 
 def _submission_for_token(token: str) -> Submission | None:

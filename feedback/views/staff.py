@@ -108,9 +108,7 @@ def item(request: HttpRequest, reference: str) -> HttpResponse:
 def _get(request: HttpRequest, reference: str) -> Submission:
     return get_object_or_404(
         _visible(request)
-        .select_related(
-            "topic", "ministry", "suggested_ministry", "duplicate_of", "inquiry__claim"
-        )
+        .select_related("topic", "ministry", "suggested_ministry", "duplicate_of", "inquiry__claim")
         .prefetch_related(
             "attachments",
             Prefetch("events", SubmissionEvent.objects.select_related("actor__staff_profile")),

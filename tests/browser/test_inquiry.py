@@ -1,4 +1,4 @@
-""""Is this true?" in a real browser (issue 14): a citizen asks on a phone in Arabic with
+""" "Is this true?" in a real browser (issue 14): a citizen asks on a phone in Arabic with
 a screenshot, a second one in English on a desktop; a moderator attaches both to one claim
 and asks the ministry for the facts; the ministry's officer records them on a phone.
 axe-core checks every screen."""
@@ -48,13 +48,15 @@ def ask(page, base, lang, claim, email, *, with_screenshot=False) -> str:
     page.locator("#ask-matches").get_by_text(none, exact=False).wait_for()
     page.get_by_label("واتساب" if arabic else "WhatsApp", exact=True).check()
     if with_screenshot:
-        page.get_by_label("لقطة شاشة (اختياري)" if arabic else "Screenshot (optional)").set_input_files(
-            screenshot_file()
-        )
-    page.get_by_label("البريد الإلكتروني (اختياري)" if arabic else "E-mail address (optional)").fill(
-        email
-    )
-    page.get_by_label("أبلغني بالتصحيحات أيضًا" if arabic else "Tell me about corrections too").check()
+        page.get_by_label(
+            "لقطة شاشة (اختياري)" if arabic else "Screenshot (optional)"
+        ).set_input_files(screenshot_file())
+    page.get_by_label(
+        "البريد الإلكتروني (اختياري)" if arabic else "E-mail address (optional)"
+    ).fill(email)
+    page.get_by_label(
+        "أبلغني بالتصحيحات أيضًا" if arabic else "Tell me about corrections too"
+    ).check()
     consent = "أوافق على معالجة سؤالي" if arabic else "I agree that my question"
     page.get_by_label(consent, exact=False).check()
     assert_accessible(page)

@@ -77,8 +77,10 @@ def test_publication_mails_each_asker_once_in_their_language(
     workflow.attach(again, actor=workflow_moderator(), claim=claim)
     mail.outbox.clear()
     clarification = draft(ministry_a)
-    data = {"link_clarification-expected_status": "facts_supplied",
-            "link_clarification-clarification": clarification.pk}
+    data = {
+        "link_clarification-expected_status": "facts_supplied",
+        "link_clarification-clarification": clarification.pk,
+    }
     assert client_as(officer_b).post(link_url(claim), data).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(editor).post(link_url(claim), data)
@@ -133,8 +135,10 @@ def test_linking_a_published_clarification_answers_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(moderator).post(
             link_url(claim),
-            {"link_clarification-expected_status": "facts_supplied",
-             "link_clarification-clarification": clarification.pk},
+            {
+                "link_clarification-expected_status": "facts_supplied",
+                "link_clarification-clarification": clarification.pk,
+            },
         )
     assert response.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == C.PUBLISHED
@@ -258,7 +262,7 @@ def test_the_dashboard_shows_claims_by_askers_and_the_median_time(
     page = client_as(manager).get("/en/staff/").content.decode()
     # Working hours 07:30-14:30: 2, 4 and (Sunday 08:00 -> Monday 14:00) 13 hours.
     assert "<strong>4.0 working hours</strong>" in page
-    section = page[page.index('id="claims-title"'):]
+    section = page[page.index('id="claims-title"') :]
     assert section.index("Fuel prices double") < section.index("Bread subsidies end")
     assert "Claim A" not in section.split("</table>")[0]  # published: not open
     # An officer counts only their ministry's claims.
@@ -281,7 +285,9 @@ def test_the_dashboards_claims_cost_the_same_queries_for_more_claims(client_as, 
             claim = Claim.objects.create(
                 summary=f"Claim {i}", status=C.PUBLISHED, first_asked_at=now, published_at=now
             )
-            workflow.attach(make_inquiry(), actor=moderator, claim=Claim.objects.create(summary=f"Open {i}"))
+            workflow.attach(
+                make_inquiry(), actor=moderator, claim=Claim.objects.create(summary=f"Open {i}")
+            )
             assert claim.pk
 
     grow(2)

@@ -53,8 +53,12 @@ def test_the_architecture_page_shows_the_claim_table():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
-    rows = re.findall(r"^\| claim: `(\w+)` \| (\w+) \| ([\w, ]+) \| ([\w()]+) \| `(\w+)` \|$", text, re.M)
-    documented = {action: (who, sources, target, event) for action, who, sources, target, event in rows}
+    rows = re.findall(
+        r"^\| claim: `(\w+)` \| (\w+) \| ([\w, ]+) \| ([\w()]+) \| `(\w+)` \|$", text, re.M
+    )
+    documented = {
+        action: (who, sources, target, event) for action, who, sources, target, event in rows
+    }
     actual = {
         action: (rule.actor_role, ", ".join(rule.sources), rule.target or "(unchanged)", rule.event)
         for action, rule in workflow.CLAIM_TRANSITIONS.items()
@@ -106,7 +110,9 @@ def test_attach_per_role_and_state(request, status, topic, ministry_a):
         user = request.getfixturevalue(persona)
         item = make_inquiry()
         Submission.objects.filter(pk=item.pk).update(
-            status=status, ministry=ministry_a if status != S.SUBMITTED else None
+            status=status,
+            ministry=ministry_a if status != S.SUBMITTED else None,
+            duplicate_of=make_inquiry() if status == S.DUPLICATE else None,
         )
         item.refresh_from_db()
         allowed = persona in ("moderator", "admin_user") and status == S.SUBMITTED
@@ -115,7 +121,9 @@ def test_attach_per_role_and_state(request, status, topic, ministry_a):
             item.refresh_from_db()
             assert item.status == S.IN_PROGRESS
         else:
-            with pytest.raises((workflow.NotAllowed, Submission.DoesNotExist, workflow.InvalidInput)):
+            with pytest.raises(
+                (workflow.NotAllowed, Submission.DoesNotExist, workflow.InvalidInput)
+            ):
                 workflow.attach(item, actor=user, summary="A claim")
             assert Submission.objects.get(pk=item.pk).status == status
     # A complaint is never attached, whoever asks.
@@ -224,7 +232,10 @@ def test_route_supply_facts_and_isolation(
     assert claim.status == C.FACTS_SUPPLIED
     assert claim.facts == "No decision to close schools was taken."
     event = claim.events.get(kind="facts_supplied")
-    assert event.actor == officer_a and (event.from_status, event.to_status) == ("routed", "facts_supplied")
+    assert event.actor == officer_a and (event.from_status, event.to_status) == (
+        "routed",
+        "facts_supplied",
+    )
     # Now the editor reads it, with the way to write the clarification.
     editor_page = client_as(editor).get(claim_url(claim)).content.decode()
     assert "No decision to close schools was taken." in editor_page
@@ -234,7 +245,9 @@ def test_route_supply_facts_and_isolation(
 
 
 @pytest.mark.django_db
-def test_an_inquiry_stays_out_of_the_ministrys_inbox(client_as, two_askers, moderator, officer_a, ministry_a):
+def test_an_inquiry_stays_out_of_the_ministrys_inbox(
+    client_as, two_askers, moderator, officer_a, ministry_a
+):
     claim, arabic, _english = two_askers
     workflow.route_claim(claim, actor=moderator, ministry=ministry_a)
     assert client_as(officer_a).get(f"/en/staff/items/{arabic.reference}/").status_code == 404

@@ -151,8 +151,18 @@ def test_due_moment_reads_public_holidays_and_the_hours_setting(settings):
 # --- Bad input: translated, nothing typed lost ---------------------------------------------
 
 CASES = [
-    ({"claim": ""}, "claim", "Write the claim you want us to check.", "اكتب الادعاء الذي تريد منا التحقق منه."),
-    ({"claim": "   "}, "claim", "Write the claim you want us to check.", "اكتب الادعاء الذي تريد منا التحقق منه."),
+    (
+        {"claim": ""},
+        "claim",
+        "Write the claim you want us to check.",
+        "اكتب الادعاء الذي تريد منا التحقق منه.",
+    ),
+    (
+        {"claim": "   "},
+        "claim",
+        "Write the claim you want us to check.",
+        "اكتب الادعاء الذي تريد منا التحقق منه.",
+    ),
     (
         {"link": "not a link"},
         "link",
@@ -247,7 +257,9 @@ def test_a_screenshot_must_be_an_image(client):
 
 @pytest.mark.django_db
 def test_the_screenshot_is_kept_across_an_error_and_sent_with_the_next_try(client):
-    first = client.post(URL.format(lang="en"), {**ask_data(consent=None), "screenshot": screenshot()})
+    first = client.post(
+        URL.format(lang="en"), {**ask_data(consent=None), "screenshot": screenshot()}
+    )
     page = first.content.decode()
     assert "Screenshot_2026-12-01.png" in page and "kept" in page
     token = TOKEN.search(page).group(1)
