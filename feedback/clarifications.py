@@ -8,8 +8,6 @@ a claim under review is linked to the clarification written from its facts.
 from django.apps import apps
 from django.utils import translation
 
-from portal.text import normalize_search_text
-
 MATCHES_SHOWN = 5
 # Shorter text matches too much to help (and costs a search per keystroke for nothing).
 MATCH_MIN_CHARS = 3

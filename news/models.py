@@ -513,11 +513,7 @@ class Clarification(models.Model):
         if first_publication:
             self.published_at = timezone.now()
         if kwargs.get("update_fields") is not None:
-            extra = {
-                "search_title",
-                "search_text",
-                *(["published_at"] if first_publication else []),
-            }
+            extra = {"search_title", "search_text", *(["published_at"] if first_publication else [])}
             kwargs["update_fields"] = {*kwargs["update_fields"], *extra}
         super().save(*args, **kwargs)
         if first_publication:

@@ -312,11 +312,7 @@ def _draw_logo(draw: ImageDraw.ImageDraw, x: float, y: float, size: float) -> No
         [x + 9 * unit, y + 9 * unit, x + 31 * unit, y + 26 * unit], radius=4 * unit, fill=WHITE
     )
     draw.polygon(
-        [
-            (x + 13 * unit, y + 25 * unit),
-            (x + 19 * unit, y + 25 * unit),
-            (x + 13 * unit, y + 31 * unit),
-        ],
+        [(x + 13 * unit, y + 25 * unit), (x + 19 * unit, y + 25 * unit), (x + 13 * unit, y + 31 * unit)],
         fill=WHITE,
     )
     for cx, colour in ((15, RED), (20, GREEN), (25, RED)):
@@ -339,11 +335,7 @@ def _draw_mark(draw: ImageDraw.ImageDraw, verdict: str, cx: float, cy: float, r:
         draw.line([(cx - d, cy + d), (cx + d, cy - d)], fill=colour, width=w)
     elif verdict == "true":
         draw.line(
-            [
-                (cx - r * 0.5, cy + r * 0.02),
-                (cx - r * 0.12, cy + r * 0.4),
-                (cx + r * 0.52, cy - r * 0.38),
-            ],
+            [(cx - r * 0.5, cy + r * 0.02), (cx - r * 0.12, cy + r * 0.4), (cx + r * 0.52, cy - r * 0.38)],
             fill=colour,
             width=w,
             joint="curve",
@@ -427,9 +419,7 @@ def render(card: Card, kind: str) -> Image.Image:
     Line(card.brand.split(), brand, base).draw(draw, name_start, band / 2 + 34)
     heading = Style(700, 26 if not square else 30, GOLD)
     heading_line = Line(card.heading.split(), heading, base)
-    heading_start = (
-        margin + heading_line.width() if base == "rtl" else width - margin - heading_line.width()
-    )
+    heading_start = margin + heading_line.width() if base == "rtl" else width - margin - heading_line.width()
     heading_line.draw(draw, heading_start, band / 2 + 10)
 
     # Footer band: the ministry that gave the facts, the date, the site's address.
@@ -438,14 +428,10 @@ def render(card: Card, kind: str) -> Image.Image:
     draw.rectangle([0, height - footer, width, height - footer + 2], fill=BORDER)
     small = Style(700, 24 if not square else 28, TEXT)
     muted = Style(400, 22 if not square else 26, MUTED)
-    source_line, _rest = fit(
-        card.source, 700, range(small.size, 17, -1), TEXT, base, inner * 0.62, 1
-    )
+    source_line, _rest = fit(card.source, 700, range(small.size, 17, -1), TEXT, base, inner * 0.62, 1)
     source_line[0].draw(draw, start, height - footer / 2 + 8)
-    tail = (
-        Line(f"{card.date} · {card.host}".split(), muted, base)
-        if card.host
-        else Line(card.date.split(), muted, base)
+    tail = Line(f"{card.date} · {card.host}".split(), muted, base) if card.host else Line(
+        card.date.split(), muted, base
     )
     tail_start = margin + tail.width() if base == "rtl" else width - margin - tail.width()
     tail.draw(draw, tail_start, height - footer / 2 + 8)

@@ -12,7 +12,6 @@ from PIL import Image
 
 from portal import roles
 from portal.staff import save_staff_account
-
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 from tests.browser.test_workflow import PASSWORD, REFERENCE, fits_the_screen, sign_in
 

@@ -130,7 +130,7 @@ def workflow_moderator():
 def test_linking_a_published_clarification_answers_at_once(
     claim_with_facts, client_as, moderator, ministry_a, django_capture_on_commit_callbacks
 ):
-    claim, arabic, english = claim_with_facts
+    claim, _arabic, _english = claim_with_facts
     clarification = make_clarification(ministry=ministry_a, slug="already-out")
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(moderator).post(
@@ -158,7 +158,7 @@ def test_linking_a_published_clarification_answers_at_once(
 def test_a_correction_mails_only_those_who_asked_for_it(
     claim_with_facts, ministry_a, django_capture_on_commit_callbacks
 ):
-    claim, arabic, english = claim_with_facts
+    claim, arabic, _english = claim_with_facts
     clarification = make_clarification(ministry=ministry_a, slug="corrected-one")
     with django_capture_on_commit_callbacks(execute=True):
         workflow.link_clarification(claim, actor=workflow_moderator(), clarification=clarification)
