@@ -59,6 +59,7 @@ def ask(page, base, lang, claim, email, *, with_screenshot=False) -> str:
     consent = "أوافق على معالجة سؤالي" if arabic else "I agree that my question"
     page.get_by_label(consent, exact=False).check()
     assert_accessible(page)
+    screenshot(page, f"inquiry-form-{lang}-{page.viewport_size['width']}")
     page.get_by_role("button", name="أرسل سؤالي" if arabic else "Send my question").click()
     page.wait_for_url(re.compile(rf"/{lang}/feedback/sent/"))
     assert_accessible(page)
