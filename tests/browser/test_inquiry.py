@@ -126,7 +126,34 @@ def test_ask_attach_route_and_supply_facts(site, new_page):
     fits_the_screen(officer, PHONE)
     screenshot(officer, "claim-ar-phone")
 
+    moderator.goto(officer.url.replace(base, base).replace("/ar/", "/en/"))
+    assert "Facts supplied" in moderator.content()
+    assert_accessible(moderator)
+    screenshot(moderator, "claim-en-desktop")
+
     # The first citizen's tracking page follows the claim.
     citizen.goto(f"{base}{private_link}")
     assert "قُدّمت الحقائق" in citizen.content()
     assert_accessible(citizen)
+    fits_the_screen(citizen, PHONE)
+    screenshot(citizen, "inquiry-track-ar-phone")
+
+
+def test_bad_input_keeps_everything_on_a_phone(site, new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(f"{site.url}/en/feedback/ask/")
+    page.get_by_label("What did you see or hear?").fill(CLAIM_EN)
+    page.get_by_label("Link to the post or page (optional)").fill("see the WhatsApp group")
+    page.get_by_label("Screenshot (optional)").set_input_files(screenshot_file())
+    page.get_by_role("button", name="Send my question").click()
+    summary = page.locator(".error-summary")
+    assert "Enter the link as it appears in the address bar" in summary.inner_text()
+    assert "Choose where you saw it." in summary.inner_text()
+    assert page.get_by_label("What did you see or hear?").input_value() == CLAIM_EN
+    assert "Screenshot_20261201.png" in page.content()  # kept, not to be chosen again
+    assert_accessible(page)
+    fits_the_screen(page, PHONE)
+    screenshot(page, "inquiry-errors-en-375")
+    page.goto(f"{site.url}/ar/feedback/ask/")
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "inquiry-form-ar-1280")
