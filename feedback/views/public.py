@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import confirmation, formpage, ratelimit, thumbnails, workflow
+from feedback import clarifications, confirmation, formpage, ratelimit, thumbnails, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
 from feedback.models import FORM_KINDS, Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
@@ -284,15 +284,14 @@ def _render_tracking(
 
 
 def _claim_context(submission: Submission) -> dict:
-    from feedback import clarifications
-
+    inquiry = getattr(submission, "inquiry", None) if submission.kind == Kind.INQUIRY else None
     claim = _claim_of(submission)
     if claim is None:
-        return {}
+        return {"inquiry": inquiry}
     url = ""
     if claim.status == claim.Status.PUBLISHED and claim.clarification_id:
         url = clarifications.path(claim.clarification, translation.get_language())
-    return {"claim": claim, "clarification_url": url}
+    return {"inquiry": inquiry, "claim": claim, "clarification_url": url}
 
 
 def _private_link_headers(response: HttpResponse) -> HttpResponse:

@@ -269,3 +269,18 @@ def test_the_tracking_page_follows_its_claim(client, two_askers, moderator, mini
     again = client.get(path).content.decode()  # the stored copy is replaced at once
     expected = "Facts asked of the ministry" if lang == "en" else "طُلبت الحقائق من الوزارة"
     assert expected in again
+
+
+@pytest.mark.django_db
+def test_inquiries_arrive_in_the_queue_as_their_own_kind(client_as, moderator, topic, officer_b):
+    inquiry = make_inquiry(subject="Cash for a WhatsApp link?")
+    complaint = make_submission(topic=topic, subject="Broken street light")
+    staff = client_as(moderator)
+    page = staff.get("/en/staff/queue/").content.decode()
+    assert inquiry.reference in page and complaint.reference in page
+    assert "Inquiry about a claim" in page
+    only = staff.get("/en/staff/queue/", {"kind": "inquiry"}).content.decode()
+    assert inquiry.reference in only and complaint.reference not in only
+    # Its due moment (working hours), not only a date.
+    assert inquiry.due_by is not None
+    assert client_as(officer_b).get("/en/staff/queue/").status_code == 404
