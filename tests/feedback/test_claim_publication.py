@@ -110,6 +110,12 @@ def test_publication_mails_each_asker_once_in_their_language(
     # Our words only: never the citizen's own claim.
     assert arabic.body not in arabic_mail.body and english.body not in english_mail.body
 
+    # The statistics count the three inquiries as answered, in working hours.
+    from feedback.models import DailyStat
+
+    row = DailyStat.objects.get(kind="inquiry")
+    assert (row.received, row.answers, row.status_answered) == (3, 3, 3)
+
     # The same publication announced again changes nothing and mails nobody.
     from news.signals import clarification_published
 
