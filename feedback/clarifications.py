@@ -6,12 +6,14 @@ a claim under review is linked to the clarification written from its facts.
 """
 
 from django.apps import apps
-from django.utils import translation
+from django.utils import timezone, translation
 
 MATCHES_SHOWN = 5
 # Shorter text matches too much to help (and costs a search per keystroke for nothing).
 MATCH_MIN_CHARS = 3
 MATCH_MAX_CHARS = 300
+# The links of a claim's inquiries offered as the clarification's appearances, at most.
+PREFILLED_LINKS = 10
 
 
 def model():
@@ -84,12 +86,28 @@ def summary(clarification) -> dict:
 
 def prefill(claim) -> dict:
     """The news admin's add page, prefilled from a claim (GET parameters of its fields):
-    the claim as staff worded it, the facts, the ministry, when it was first asked about.
-    The sources are on the claim page, for the editor to add as the clarification's own."""
+    the claim as staff worded it, the facts, the ministry, when it was first asked about,
+    where the askers saw it (in both languages) and the links they gave (the addresses
+    where it appeared: text there too). The sources are on the claim page, for the editor
+    to add as the clarification's own."""
+    from feedback.models import Inquiry, WhereSeen
+
+    inquiries = Inquiry.objects.filter(claim=claim)
+    channels = sorted(set(inquiries.values_list("where_seen", flat=True)))
+    links = list(
+        dict.fromkeys(inquiries.exclude(link="").order_by("pk").values_list("link", flat=True))
+    )[:PREFILLED_LINKS]
     values = {
         "claim_ar": claim.summary,
         "facts_ar": claim.facts,
         "ministry": claim.ministry_id or "",
-        "first_seen_on": claim.first_asked_at.date().isoformat(),
+        "first_seen_on": timezone.localdate(claim.first_asked_at).isoformat(),
+        "appearance_urls": "\n".join(links),
     }
+    for language in ("ar", "en"):
+        with translation.override(language):
+            names = [str(WhereSeen(channel).label) for channel in channels]
+            values[f"circulated_on_{language}"] = (
+                "، ".join(names) if language == "ar" else ", ".join(names)
+            )
     return {key: value for key, value in values.items() if value}

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import clarifications, confirmation, ratelimit, workflow
+from feedback import clarifications, confirmation, formpage, ratelimit, workflow
 from feedback.forms.inquiry import CLAIM_MAX, InquiryForm
 from feedback.models import Inquiry, Kind, Topic
-from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS
+from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS, _is_anonymous
+from portal import pagecache
 from portal.http import client_address
 from portal.text import one_line
 
@@ -33,6 +34,16 @@ NOT_ASKED_BEFORE_SENDING = ("where_seen", "consent")
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
+        if _is_anonymous(request) and not request.META.get("QUERY_STRING"):
+            # The blank form is the same for every anonymous visitor but for the CSRF
+            # token: stored once per language, like the feedback form (feedback.formpage).
+            return pagecache.page_with_csrf_token(
+                request,
+                "feedback-ask",
+                lambda csrf_token: _render(request, InquiryForm(), csrf_token=csrf_token),
+                timeout=formpage.TIMEOUT,
+                version_key=formpage.VERSION_KEY,
+            )
         return _render(request, InquiryForm())
     if not ratelimit.hit("submit_address", client_address(request)):
         form = InquiryForm(request.POST)
@@ -121,6 +132,7 @@ def _render(
     matches=None,
     checked: bool = False,
     retry: str | None = None,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     if form.is_bound:
         form.keep_uploads()  # whatever the error, the screenshot already cleaned comes back
@@ -131,6 +143,8 @@ def _render(
         "claim_max": CLAIM_MAX,
         "response_hours": settings.FEEDBACK_INQUIRY_RESPONSE_HOURS,
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     response = render(request, "feedback/ask.html", context, status=status)
     if retry:
         response["Retry-After"] = str(ratelimit.retry_after(retry))

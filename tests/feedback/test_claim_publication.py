@@ -301,3 +301,31 @@ def test_the_dashboards_claims_cost_the_same_queries_for_more_claims(client_as, 
     few = count()
     grow(15)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_news_form_is_prefilled_from_the_claim_and_its_inquiries(
+    moderator, officer_a, ministry_a
+):
+    from urllib.parse import parse_qs, urlencode
+
+    from feedback import clarifications
+
+    first = make_inquiry(where_seen="x", link="https://x.com/a/status/1")
+    second = make_inquiry(where_seen="whatsapp", link="")
+    third = make_inquiry(where_seen="x", link="https://x.com/a/status/1")
+    workflow.attach(first, actor=moderator, summary="Schools close all next week")
+    claim = Claim.objects.get()
+    for item in (second, third):
+        workflow.attach(item, actor=moderator, claim=claim)
+    workflow.route_claim(claim, actor=moderator, ministry=ministry_a)
+    workflow.supply_facts(claim, actor=officer_a, facts="No decision was taken.")
+    claim.refresh_from_db()
+    query = parse_qs(urlencode(clarifications.prefill(claim)))
+    assert query["claim_ar"] == ["Schools close all next week"]
+    assert query["facts_ar"] == ["No decision was taken."]
+    assert query["ministry"] == [str(ministry_a.pk)]
+    assert query["appearance_urls"] == ["https://x.com/a/status/1"]  # once
+    assert query["circulated_on_en"] == ["WhatsApp, X (Twitter)"]
+    assert query["circulated_on_ar"] == ["واتساب، إكس (تويتر)"]
+    assert query["first_seen_on"] == [timezone.localdate(first.created_at).isoformat()]

@@ -332,3 +332,23 @@ def test_the_honeypot_sends_nothing(client):
     response = client.post(URL.format(lang="en"), ask_data(website="http://spam.example"))
     assert response.status_code == 302
     assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_blank_form_is_stored_once_and_each_visitor_can_send_it(
+    django_assert_num_queries,
+):
+    from django.test import Client
+
+    first = Client(enforce_csrf_checks=True).get(URL.format(lang="ar"))
+    visitor = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        stored = visitor.get(URL.format(lang="ar"))
+    assert stored.status_code == 200 and b"csrf-token-slot" not in stored.content
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', stored.content)[1]
+    assert stored.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    sent = visitor.post(
+        URL.format(lang="ar"), {**ask_data(), "csrfmiddlewaretoken": token.decode()}
+    )
+    assert sent.status_code == 302
+    assert Submission.objects.get().language == "ar"
