@@ -9,4 +9,7 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         # The statistics' rebuild when public holidays change, and the page caches'
         # invalidation when what the cached forms show changes.
-        from feedback import dailystats, signals  # noqa: F401
+        from feedback import clarifications, dailystats, signals  # noqa: F401
+
+        # The publication of a clarification answers the inquiries of its claim.
+        clarifications.connect()

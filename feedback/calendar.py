@@ -52,6 +52,21 @@ def due_date(days: int, start: datetime.datetime | None = None) -> datetime.date
     return add_working_days(start_day, days, holidays)
 
 
+def due_moment(hours: int, start: datetime.datetime | None = None) -> datetime.datetime:
+    """The due moment of an item with a target of ``hours`` working hours (inquiries),
+    received at ``start`` (now by default): Sunday to Thursday, between
+    ``FEEDBACK_WORKING_HOURS``, public holidays skipped."""
+    from feedback.models import PublicHoliday
+
+    start = start or timezone.now()
+    start_day = timezone.localdate(start)
+    horizon = start_day + datetime.timedelta(days=hours + 60)
+    holidays = PublicHoliday.objects.filter(date__gte=start_day, date__lte=horizon).values_list(
+        "date", flat=True
+    )
+    return WorkingClock(holidays).add_working_hours(start, hours)
+
+
 class WorkingClock:
     """Elapsed working time between two moments, in working days or working hours.
 
@@ -110,6 +125,33 @@ class WorkingClock:
         if self.is_working_day(day):
             position += min(max(second - self.day_start, 0), length)
         return position / 3600
+
+    def add_working_hours(self, start: datetime.datetime, hours: float) -> datetime.datetime:
+        """The moment ``hours`` working hours after ``start`` (aware, local time): the
+        inverse of ``working_hours``. Received on Thursday at 13:30 with 8 working hours
+        (07:30-14:30) it is due on Sunday at 14:30."""
+        local = timezone.localtime(start)
+        day = local.date()
+        length = self.day_end - self.day_start
+        remaining = hours * 3600
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        if self.is_working_day(day):
+            used = min(max(second - self.day_start, 0), length)
+            if remaining <= length - used:
+                return self._moment(day, self.day_start + used + remaining)
+            remaining -= length - used
+        while True:
+            day += datetime.timedelta(days=1)
+            if not self.is_working_day(day):
+                continue
+            if remaining <= length:
+                return self._moment(day, self.day_start + remaining)
+            remaining -= length
+
+    @staticmethod
+    def _moment(day: datetime.date, seconds: float) -> datetime.datetime:
+        midnight = datetime.datetime.combine(day, datetime.time())
+        return timezone.make_aware(midnight + datetime.timedelta(seconds=round(seconds)))
 
     def working_days(self, start: datetime.datetime, end: datetime.datetime) -> float:
         return max(0.0, self.day_position(end) - self.day_position(start))

@@ -43,11 +43,13 @@ FIRST_RESPONSE_KINDS = (
     SubmissionEvent.Kind.ACKNOWLEDGED,
     SubmissionEvent.Kind.ANSWERED,
     SubmissionEvent.Kind.REJECTED,
+    SubmissionEvent.Kind.CLARIFIED,
 )
-ANSWER_KINDS = (SubmissionEvent.Kind.ANSWERED,)
+# An inquiry is answered when the clarification of its claim is published.
+ANSWER_KINDS = (SubmissionEvent.Kind.ANSWERED, SubmissionEvent.Kind.CLARIFIED)
 # The unit of each kind's response times: the unit of its response target. Every kind's
 # target is in working days today; a kind with a target in hours maps to "hour".
-KIND_UNITS: dict[str, str] = dict.fromkeys(Kind.values, "day")
+KIND_UNITS: dict[str, str] = {**dict.fromkeys(Kind.values, "day"), Kind.INQUIRY: "hour"}
 # Rebuilding after a holiday changes: the cohorts received up to this many days before it
 # (an item answered more than a year after receipt keeps its old bin until a full rebuild).
 HOLIDAY_LOOKBACK_DAYS = 366

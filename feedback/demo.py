@@ -377,11 +377,131 @@ def load(stdout=None) -> None:
             )
         created += 1
     history = demo_history.load(topics, staff)
+    claims = _load_claims(staff, ministries)
     # The demo's rows are written directly, with past times: the statistics the dashboard
     # and the public pages read are recomputed from them (idempotent).
     dailystats.rebuild()
     if stdout:
         stdout.write(
             f"feedback: {len(TOPICS)} topics, {created} new demo requests, "
-            f"{history} new requests of the past year"
+            f"{history} new requests of the past year, {claims} new claims"
         )
+
+
+# Claims under review ("is this true?"): (claim as staff word it, ministry slug or None,
+# how far it went, facts, sources, inquiries: (language, claim in the citizen's words,
+# where seen, link, e-mail, tell me about corrections)). Created once, by their wording.
+CLAIMS = [
+    (
+        "المدارس ستغلق طوال الأسبوع القادم بسبب الأحوال الجوية",
+        "education",
+        "facts_supplied",
+        "لم يصدر أي قرار بتعليق الدراسة. تستمر الدراسة في جميع المحافظات، وأي تعليق يُعلن "
+        "عبر القنوات الرسمية للوزارة فقط.",
+        "بيان وزارة التربية والتعليم\nhttps://moe.example/statements/2026-12",
+        [
+            (
+                "ar",
+                "رسالة على واتساب تقول إن المدارس ستغلق أسبوعاً كاملاً بسبب المنخفض الجوي",
+                "whatsapp",
+                "",
+                "parent1@example.com",
+                True,
+            ),
+            (
+                "ar",
+                "شاهدت منشوراً يقول إن الدراسة معلقة الأسبوع القادم، هل هذا صحيح؟",
+                "x",
+                "https://x.com/example/status/1234567890",
+                "parent2@example.com",
+                False,
+            ),
+            (
+                "en",
+                "A TikTok video says all schools close next week because of the weather.",
+                "tiktok",
+                "https://www.tiktok.com/@example/video/987654321",
+                "parent3@example.com",
+                False,
+            ),
+        ],
+    ),
+    (
+        "توزيع مبالغ نقدية على كل من يسجل بياناته في رابط يتداول على واتساب",
+        None,
+        "open",
+        "",
+        "",
+        [
+            (
+                "ar",
+                "رابط على واتساب يطلب رقم البطاقة المدنية مقابل منحة نقدية من الحكومة",
+                "whatsapp",
+                "https://grant-oman.example/register",
+                "",
+                False,
+            ),
+            (
+                "en",
+                "Is the government giving cash to everyone who registers on this WhatsApp link?",
+                "whatsapp",
+                "",
+                "resident@example.com",
+                True,
+            ),
+        ],
+    ),
+]
+
+
+def _load_claims(staff: dict, ministries: dict) -> int:
+    """The demo claims, through the workflow (each inquiry sent, attached, the claim routed
+    and its facts supplied as far as its story goes); once each, by its wording."""
+    from feedback.models import Claim, Inquiry
+
+    moderator = staff.get("moderator")
+    if moderator is None:
+        return 0  # the demo accounts come with the portal's demo (debug only)
+    created = 0
+    for summary, slug, reached, facts, sources, inquiries in CLAIMS:
+        if Claim.objects.filter(summary=summary).exists():
+            continue
+        claim = None
+        for language, text, where, link, email, corrections in inquiries:
+
+            def details(item, where=where, link=link, corrections=corrections) -> None:
+                Inquiry.objects.create(
+                    submission=item, where_seen=where, link=link, notify_corrections=corrections
+                )
+
+            item = workflow.submit(
+                kind=Kind.INQUIRY,
+                topic=Topic.inquiry_topic(),
+                subject=text[:120],
+                body=text,
+                language=language,
+                email=email,
+                due_hours=8,
+                then=details,
+            )
+            workflow.attach(item, actor=moderator, claim=claim, summary=summary)
+            claim = claim or Claim.objects.get(summary=summary)
+        officer = staff.get(f"officer-{slug}") if slug else None
+        if slug and reached in ("routed", "facts_supplied"):
+            workflow.route_claim(claim, actor=moderator, ministry=ministries[slug])
+            if reached == "facts_supplied" and officer is not None:
+                workflow.supply_facts(claim, actor=officer, facts=facts, sources=sources)
+        created += 1
+    # One more inquiry waits in the moderators' queue, not attached yet.
+    waiting = "هل صحيح أن رسوم تجديد رخصة القيادة ستتضاعف من الشهر القادم؟"
+    if not Submission.objects.filter(kind=Kind.INQUIRY, body=waiting).exists():
+        workflow.submit(
+            kind=Kind.INQUIRY,
+            topic=Topic.inquiry_topic(),
+            subject=waiting,
+            body=waiting,
+            language="ar",
+            due_hours=8,
+            then=lambda item: Inquiry.objects.create(submission=item, where_seen="instagram"),
+        )
+    return created

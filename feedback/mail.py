@@ -193,3 +193,38 @@ def notify_ministry(event_id: int, attempt: int = 1) -> None:
         message_id=message_id("event", event.pk, "ministry"),
         retry=Retry(notify_ministry, (event_id,), attempt),
     )
+
+
+@task()
+def notify_clarification(event_id: int, attempt: int = 1) -> None:
+    """The clarification of the claim an inquiry was about is out (or was corrected): tell
+    the asker, in their language, with the link to it and to their request. Our words
+    only, like every mail to a citizen (``send_confirmation``): not their claim."""
+    from feedback import clarifications
+
+    event = (
+        SubmissionEvent.objects.select_related("submission__inquiry__claim__clarification")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or not event.submission.email:
+        return
+    submission = event.submission
+    claim = submission.inquiry.claim if hasattr(submission, "inquiry") else None
+    if claim is None or claim.clarification_id is None:
+        return
+    send_notification(
+        "clarification",
+        {
+            "submission": submission,
+            "event": event,
+            "corrected": event.kind == SubmissionEvent.Kind.CORRECTED,
+            "clarification_url": settings.SITE_URL
+            + clarifications.path(claim.clarification, submission.language),
+            "tracking_url": tracking_url(submission.reference, submission.language),
+        },
+        [submission.email],
+        language=submission.language,
+        message_id=message_id("event", event.pk, "clarification"),
+        retry=Retry(notify_clarification, (event_id,), attempt),
+    )

@@ -21,6 +21,12 @@ class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     SUGGESTION = "suggestion", _("Suggestion")
     IDEA = "idea", _("Idea")
+    # "Is this true?": a citizen asks about a claim they saw (issue 14, feedback.claims).
+    INQUIRY = "inquiry", _("Inquiry about a claim")
+
+
+# The kinds of the feedback form (complaint, suggestion, idea); inquiries have their own form.
+FORM_KINDS = (Kind.COMPLAINT, Kind.SUGGESTION, Kind.IDEA)
 
 
 class PrivateStorage(FileSystemStorage):
@@ -78,6 +84,8 @@ class Topic(models.Model):
     accepts_complaints = models.BooleanField(_("accepts complaints"), default=True)
     accepts_suggestions = models.BooleanField(_("accepts suggestions"), default=True)
     accepts_ideas = models.BooleanField(_("accepts ideas"), default=True)
+    # The topic of inquiries about claims ("is this true?"): ``Topic.inquiry_topic()``.
+    accepts_inquiries = models.BooleanField(_("accepts inquiries about claims"), default=False)
     ministry = models.ForeignKey(
         Ministry,
         on_delete=models.PROTECT,
@@ -99,7 +107,8 @@ class Topic(models.Model):
             models.CheckConstraint(
                 condition=Q(accepts_complaints=True)
                 | Q(accepts_suggestions=True)
-                | Q(accepts_ideas=True),
+                | Q(accepts_ideas=True)
+                | Q(accepts_inquiries=True),
                 name="topic_accepts_a_kind",
                 violation_error_message=_("A topic must accept at least one kind."),
             ),
@@ -116,7 +125,26 @@ class Topic(models.Model):
             Kind.COMPLAINT: self.accepts_complaints,
             Kind.SUGGESTION: self.accepts_suggestions,
             Kind.IDEA: self.accepts_ideas,
+            Kind.INQUIRY: self.accepts_inquiries,
         }.get(kind, False)
+
+    @classmethod
+    def inquiry_topic(cls) -> "Topic":
+        """The topic inquiries are filed under (created when first needed; the statistics
+        count inquiries in it). Moderators may rename it in the admin."""
+        topic = cls.objects.filter(accepts_inquiries=True, is_active=True).order_by("pk").first()
+        if topic is None:
+            topic = cls.objects.create(
+                name_ar="الاستفسار عن الأخبار المتداولة",
+                name_en="Questions about circulating claims",
+                accepts_complaints=False,
+                accepts_suggestions=False,
+                accepts_ideas=False,
+                accepts_inquiries=True,
+                response_days=1,
+                order=1000,
+            )
+        return topic
 
     @property
     def kinds(self) -> list[str]:
@@ -254,6 +282,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     due_at = models.DateField(_("answer expected by"))
+    # The due moment of a kind with a target in working hours (inquiries): ``due_at`` is
+    # then its local date (calendar.due_moment).
+    due_by = models.DateTimeField(_("answer expected by (time)"), null=True, blank=True)
     # Reference, subject and details folded by portal.text.normalize_search_text: the staff
     # search (Arabic without diacritics finds text with them) on SQLite and PostgreSQL.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
@@ -335,6 +366,8 @@ class Submission(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        if self.is_open and self.due_by is not None:
+            return self.due_by < timezone.now()
         return self.is_open and self.due_at < timezone.localdate()
 
     @property
@@ -480,9 +513,20 @@ class SubmissionEvent(models.Model):
         NOTE = "note", _("Internal note")
         ERASURE_REQUESTED = "erasure_requested", _("Deletion of personal data requested")
         ERASED = "erased", _("Personal data deleted")
+        # Inquiries about claims (feedback.claims).
+        ATTACHED = "attached", _("Joined a claim under review")
+        CLARIFIED = "clarified", _("The official clarification was published")
+        CORRECTED = "corrected", _("The official clarification was corrected")
 
     # Events that finish an item: the retention period of personal data counts from them.
-    FINISHING_KINDS = (Kind.ANSWERED, Kind.CLOSED, Kind.RATED, Kind.REJECTED, Kind.MERGED)
+    FINISHING_KINDS = (
+        Kind.ANSWERED,
+        Kind.CLOSED,
+        Kind.RATED,
+        Kind.REJECTED,
+        Kind.MERGED,
+        Kind.CLARIFIED,
+    )
     # Events whose public message is the answer to the citizen (the tracking page's first).
     ANSWER_KINDS = (Kind.ANSWERED, Kind.REJECTED, Kind.MERGED)
 
@@ -746,3 +790,203 @@ class MonthlyStat(StatCounts):
         indexes = [
             models.Index(fields=["ministry", "day"], name="monthlystat_ministry_day"),
         ]
+
+
+# --- Claims under review ("is this true?", issue 14) -------------------------------------
+
+
+class WhereSeen(models.TextChoices):
+    X = "x", _("X (Twitter)")
+    INSTAGRAM = "instagram", _("Instagram")
+    YOUTUBE = "youtube", _("YouTube")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TIKTOK = "tiktok", _("TikTok")
+    WEBSITE = "website", _("A website")
+    OTHER = "other", _("Somewhere else")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClaimQuerySet":
+        """The one rule of who sees which claim under review.
+
+        Moderators and superusers: every claim. Officers: the claims routed to their own
+        ministry (they supply its facts). Editors: the claims whose facts are in or whose
+        clarification is out (they write the clarification from them). Anyone else: none.
+        """
+        if roles.is_moderator(user):
+            return self
+        ministry_id = roles.officer_ministry_id(user)
+        if ministry_id is not None:
+            return self.filter(ministry_id=ministry_id)
+        if roles.is_editor(user):
+            return self.filter(status__in=Claim.EDITOR_STATUSES)
+        return self.none()
+
+    def countable_by(self, user) -> "ClaimQuerySet":
+        """The claims a user's dashboard counts: the scope of ``Submission.countable_by``
+        (claim summaries are staff-written, never personal data)."""
+        scope = roles.feedback_scope(user)
+        if scope is None:
+            return self.none()
+        return self if scope.ministry_id is None else self.filter(ministry_id=scope.ministry_id)
+
+    def with_askers(self) -> "ClaimQuerySet":
+        """Each claim with ``askers``, the number of inquiries attached: what spreads most
+        comes first."""
+        return self.annotate(askers=models.Count("inquiries")).order_by(
+            "-askers", "first_asked_at", "pk"
+        )
+
+    def open(self) -> "ClaimQuerySet":
+        return self.filter(status__in=Claim.OPEN_STATUSES)
+
+
+class Claim(models.Model):
+    """A claim circulating outside, under review: the inquiries about it are attached to
+    it, the ministry holding the facts supplies them, an editor publishes the
+    clarification (``news``). Its status changes only through
+    ``feedback.workflow.claim_transition`` (table ``CLAIM_TRANSITIONS``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under review")
+        ROUTED = "routed", _("Facts asked of the ministry")
+        FACTS_SUPPLIED = "facts_supplied", _("Facts supplied")
+        PUBLISHED = "published", _("Clarification published")
+
+    OPEN_STATUSES = (Status.OPEN, Status.ROUTED, Status.FACTS_SUPPLIED)
+    EDITOR_STATUSES = (Status.FACTS_SUPPLIED, Status.PUBLISHED)
+
+    summary = models.CharField(
+        _("the claim"),
+        max_length=300,
+        help_text=_("The claim as it circulates, in one sentence (staff wording)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("ministry holding the facts"),
+    )
+    facts = models.TextField(_("official facts"), blank=True)
+    sources = models.TextField(
+        _("sources"), blank=True, help_text=_("One per line: an official statement, a link.")
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The clarification written from the facts (news); its publication answers the askers.
+    clarification = models.ForeignKey(
+        "news.Clarification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_claims",
+        verbose_name=_("clarification"),
+    )
+    # The first inquiry's arrival: the dashboard's time to publication counts from it.
+    first_asked_at = models.DateTimeField(_("first asked at"), default=timezone.now)
+    published_at = models.DateTimeField(_("clarification published at"), null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim under review")
+        verbose_name_plural = _("claims under review")
+        ordering = ["-first_asked_at", "-pk"]
+        indexes = [models.Index(fields=["status", "ministry"], name="claim_status_ministry")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Inquiry(models.Model):
+    """What an inquiry (a ``Submission`` of kind ``inquiry``) holds beyond a request: where
+    the claim was seen, the link as typed (stored and shown as text, never fetched), the
+    wish to hear of corrections, and the claim it was attached to."""
+
+    submission = models.OneToOneField(
+        Submission,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="inquiry",
+        verbose_name=_("request"),
+    )
+    where_seen = models.CharField(_("where it was seen"), max_length=20, choices=WhereSeen.choices)
+    link = models.CharField(_("link"), max_length=2000, blank=True)
+    notify_corrections = models.BooleanField(_("tell me about corrections too"), default=False)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("claim under review"),
+    )
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+
+    def __str__(self) -> str:
+        return str(self.submission_id)
+
+
+class ClaimEvent(models.Model):
+    """One immutable line of a claim's history (staff only), written by
+    ``feedback.workflow`` like ``SubmissionEvent``."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Claim opened")
+        ROUTED = "routed", _("Facts asked of the ministry")
+        FACTS_SUPPLIED = "facts_supplied", _("The ministry supplied the facts")
+        PUBLISHED = "published", _("Clarification published")
+        CORRECTED = "corrected", _("Clarification corrected")
+        INQUIRY_ATTACHED = "inquiry_attached", _("Inquiry attached")
+        LINKED = "linked", _("Clarification linked")
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="events", verbose_name=_("claim")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Claim.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=20, choices=Claim.Status.choices, blank=True
+    )
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    objects = SubmissionEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Claim events are an audit trail and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Claim events are an audit trail and cannot be deleted.")

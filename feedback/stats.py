@@ -458,3 +458,46 @@ def ratings_of(submission_ids) -> Ratings:
     rated = sum(by_score.values())
     total = sum(score * n for score, n in by_score.items())
     return Ratings(sent, rated, total / rated if rated else None, by_score)
+# --- Claims under review (issue 14) ------------------------------------------------------
+
+CLAIMS_SHOWN = 10
+
+
+@dataclass
+class ClaimFigures:
+    """The dashboard's claims: the open ones most asked about, and how fast clarifications
+    came out (median working hours from a claim's first inquiry to its publication)."""
+
+    open_claims: list = field(default_factory=list)
+    open_count: int = 0
+    published_count: int = 0
+    median_hours_to_publication: float | None = None
+
+
+def claim_figures(user) -> ClaimFigures:
+    """Three queries whatever the number of claims: the open claims most asked about
+    (bounded), the moments of the published ones (two columns each), the holidays."""
+    from statistics import median
+
+    from feedback.calendar import working_clock
+    from feedback.models import Claim
+
+    claims = Claim.objects.countable_by(user)
+    open_claims = list(claims.open().with_askers().select_related("ministry")[:CLAIMS_SHOWN])
+    moments = list(
+        claims.filter(status=Claim.Status.PUBLISHED, published_at__isnull=False).values_list(
+            "first_asked_at", "published_at"
+        )
+    )
+    figures = ClaimFigures(
+        open_claims=open_claims,
+        open_count=len(open_claims),
+        published_count=len(moments),
+    )
+    if moments:
+        first = min(start for start, _end in moments)
+        clock = working_clock(timezone.localdate(first))
+        figures.median_hours_to_publication = median(
+            clock.working_hours(start, end) for start, end in moments
+        )
+    return figures

@@ -24,7 +24,16 @@ from django.utils.translation import gettext_lazy
 
 from feedback import calendar, dailystats, mail, thumbnails
 from feedback.kept_uploads import KeptUploads
-from feedback.models import Attachment, Submission, SubmissionEvent, Topic, private_storage
+from feedback.models import (
+    Attachment,
+    Claim,
+    ClaimEvent,
+    Inquiry,
+    Submission,
+    SubmissionEvent,
+    Topic,
+    private_storage,
+)
 from feedback.references import generate_reference
 from feedback.uploads import CleanFile
 from portal import roles
@@ -48,6 +57,8 @@ def submit(
     phone: str = "",
     files: Sequence[CleanFile] = (),
     kept: KeptUploads | None = None,
+    due_hours: int | None = None,
+    then: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Store a citizen's submission, its attachments and its first event, all or nothing.
 
@@ -79,7 +90,12 @@ def submit(
                 created_at=now,
                 due_at=calendar.due_date(topic.response_days, now),
             )
+            if due_hours is not None:
+                submission.due_by = calendar.due_moment(due_hours, now)
+                submission.due_at = timezone.localdate(submission.due_by)
             _insert_with_unique_reference(submission)
+            if then is not None:
+                then(submission)
             for clean in attachments:
                 written.extend(store_attachment(submission, clean).stored_paths)
             SubmissionEvent.objects.create(
@@ -168,6 +184,15 @@ ANY_STATE = tuple(S.values)
 
 def _has_personal_data(item: Submission) -> bool:
     return item.has_personal_data
+
+
+def _is_inquiry(item: Submission) -> bool:
+    return item.kind == Submission.Kind.INQUIRY
+
+
+def _wants_corrections(item: Submission) -> bool:
+    inquiry = getattr(item, "inquiry", None)
+    return _is_inquiry(item) and inquiry is not None and inquiry.notify_corrections
 
 
 def _erasure_not_asked(item: Submission) -> bool:
@@ -303,6 +328,39 @@ TRANSITIONS: dict[str, Transition] = {
             True,
             gettext_lazy("Ask the centre to delete one's personal data (the citizen)"),
             when=_erasure_not_asked,
+        ),
+        # Inquiries about claims ("is this true?"): a moderator attaches an inquiry to the
+        # claim under review it is about; the claim's publication answers it, and a
+        # correction is told to those who asked for that (``publish``, ``record_correction``).
+        Transition(
+            "attach",
+            MODERATOR,
+            (S.SUBMITTED,),
+            S.IN_PROGRESS,
+            E.ATTACHED,
+            True,
+            gettext_lazy("Attach to a claim under review"),
+            when=_is_inquiry,
+        ),
+        Transition(
+            "clarify",
+            SYSTEM,
+            (S.IN_PROGRESS,),
+            S.ANSWERED,
+            E.CLARIFIED,
+            True,
+            gettext_lazy("Answer with the published clarification of its claim (automatic)"),
+            when=_is_inquiry,
+        ),
+        Transition(
+            "tell_correction",
+            SYSTEM,
+            (S.ANSWERED, S.CLOSED),
+            None,
+            E.CORRECTED,
+            True,
+            gettext_lazy("Tell the asker the clarification was corrected (automatic)"),
+            when=_wants_corrections,
         ),
         # The retention purge (``feedback.privacy``).
         Transition(
@@ -803,3 +861,353 @@ def rate(submission: Submission, *, rating: int, comment: str = "") -> Submissio
 
 class AlreadyRated(WorkflowError):
     """The answer was rated already (a second tab, a double click)."""
+
+
+# --- Claims under review ("is this true?", issue 14) -------------------------------------
+#
+# A claim has its own table of moves, in the same form as ``TRANSITIONS``; nothing else
+# writes ``Claim.status`` or ``ClaimEvent`` rows. The inquiries attached to a claim move
+# through ``TRANSITIONS`` (``attach``, ``clarify``, ``tell_correction``) with their audit
+# rows, like any request.
+
+C = Claim.Status
+CE = ClaimEvent.Kind
+EDITOR = "editor"  # a news editor (or a moderator): writes the clarification
+
+
+CLAIM_TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "route_claim",
+            MODERATOR,
+            (C.OPEN, C.ROUTED),
+            C.ROUTED,
+            CE.ROUTED,
+            False,
+            gettext_lazy("Ask a ministry for the facts"),
+        ),
+        Transition(
+            "supply_facts",
+            OFFICER,
+            (C.ROUTED, C.FACTS_SUPPLIED),
+            C.FACTS_SUPPLIED,
+            CE.FACTS_SUPPLIED,
+            False,
+            gettext_lazy("Record the facts and sources"),
+        ),
+        Transition(
+            "link_clarification",
+            EDITOR,
+            (C.FACTS_SUPPLIED,),
+            None,
+            CE.LINKED,
+            False,
+            gettext_lazy("Link the clarification written from these facts"),
+        ),
+        Transition(
+            "publish",
+            SYSTEM,
+            (C.FACTS_SUPPLIED,),
+            C.PUBLISHED,
+            CE.PUBLISHED,
+            False,
+            gettext_lazy("Its clarification was published: answer every asker (automatic)"),
+            when=lambda claim: claim.clarification_id is not None,
+        ),
+        Transition(
+            "record_correction",
+            SYSTEM,
+            (C.PUBLISHED,),
+            None,
+            CE.CORRECTED,
+            False,
+            gettext_lazy("Its clarification was corrected: tell who asked for that (automatic)"),
+        ),
+    ]
+}
+CLAIM_STAFF_ACTIONS = tuple(
+    a for a, t in CLAIM_TRANSITIONS.items() if t.actor_role in (*STAFF_ROLES, EDITOR)
+)
+
+
+def _may_act_on_claim(user, rule: Transition, claim: Claim) -> bool:
+    if (rule.actor_role == SYSTEM) != (user is None):
+        return False
+    if user is None:
+        return True
+    if roles.is_moderator(user):
+        return rule.actor_role in (MODERATOR, EDITOR) or user.is_superuser
+    if rule.actor_role == OFFICER:
+        ministry_id = roles.officer_ministry_id(user)
+        return ministry_id is not None and ministry_id == claim.ministry_id
+    return rule.actor_role == EDITOR and roles.is_editor(user)
+
+
+def can_act_on_claim(user, action: str, claim: Claim) -> bool:
+    rule = CLAIM_TRANSITIONS[action]
+    return (
+        claim.status in rule.sources
+        and (rule.when is None or rule.when(claim))
+        and _may_act_on_claim(user, rule, claim)
+    )
+
+
+def allowed_claim_actions(user, claim: Claim) -> list[str]:
+    return [action for action in CLAIM_TRANSITIONS if can_act_on_claim(user, action, claim)]
+
+
+def claim_transition(
+    claim_id: int,
+    action: str,
+    *,
+    actor=None,
+    expected_status: str | None = None,
+    internal_note: str = "",
+    apply: Callable[[Claim], list[str]] | None = None,
+) -> ClaimEvent:
+    """The one function that changes a claim's state: the rules of ``transition`` (lock
+    inside ``visible_to(actor)``, role, state, stale page, audit row, all or nothing)."""
+    rule = CLAIM_TRANSITIONS.get(action)
+    if rule is None:
+        raise NotAllowed(_("Unknown action."))
+    if (rule.actor_role == SYSTEM) != (actor is None):
+        raise NotAllowed(_("Your role does not allow this action on this claim."))
+    with transaction.atomic():
+        scope = Claim.objects.visible_to(actor) if actor is not None else Claim.objects.all()
+        claim = scope.select_for_update().filter(pk=claim_id).first()
+        if claim is None:
+            raise Claim.DoesNotExist
+        if expected_status and claim.status != expected_status:
+            raise AlreadyHandled(
+                _("This claim was already handled by someone else: it is now “%(status)s”.")
+                % {"status": claim.get_status_display()}
+            )
+        if not _may_act_on_claim(actor, rule, claim):
+            raise NotAllowed(_("Your role does not allow this action on this claim."))
+        if claim.status not in rule.sources:
+            raise NotAllowed(
+                _("This action is not possible while the claim is “%(status)s”.")
+                % {"status": claim.get_status_display()}
+            )
+        if rule.when is not None and not rule.when(claim):
+            raise NotAllowed(_("This action is not possible on this claim yet."))
+        from_status = claim.status
+        changed = apply(claim) if apply else []
+        if rule.target is not None:
+            claim.status = rule.target
+            changed.append("status")
+        claim.save(update_fields=[*changed, "updated_at"])
+        event = ClaimEvent.objects.create(
+            claim=claim,
+            kind=rule.event,
+            actor=actor,
+            from_status=from_status,
+            to_status=claim.status,
+            internal_note=internal_note.strip(),
+        )
+    logger.info(
+        "claim %s: %s by %s (%s -> %s)",
+        claim.pk,
+        action,
+        f"user {actor.pk}" if actor is not None else rule.actor_role,
+        from_status,
+        claim.status,
+    )
+    return event
+
+
+def open_claim(*, summary: str, actor, first_asked_at=None) -> Claim:
+    """A new claim under review (a moderator, while attaching its first inquiry)."""
+    summary = _require(summary, _("Write the claim in one sentence.")).strip()
+    claim = Claim.objects.create(summary=summary, first_asked_at=first_asked_at or timezone.now())
+    ClaimEvent.objects.create(claim=claim, kind=CE.OPENED, actor=actor, to_status=claim.status)
+    return claim
+
+
+def attach(
+    submission: Submission,
+    *,
+    actor,
+    claim: Claim | None = None,
+    summary: str = "",
+    internal_note: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """A moderator attaches an inquiry to the claim it is about (an open one, or a new one
+    worded by ``summary``). Attached to a claim already published, it is answered at once."""
+    if claim is None and not summary.strip():
+        raise InvalidInput(_("Choose a claim under review, or write the new claim."))
+    with transaction.atomic():
+        if claim is not None:
+            target = Claim.objects.visible_to(actor).select_for_update().filter(pk=claim.pk).first()
+            if target is None:
+                raise InvalidInput(_("Choose a claim under review from the list."))
+        else:
+            target = open_claim(summary=summary, actor=actor, first_asked_at=submission.created_at)
+
+        def apply(item: Submission) -> list[str]:
+            if Inquiry.objects.filter(submission=item).update(claim=target) != 1:
+                raise InvalidInput(_("Only an inquiry about a claim can be attached."))
+            if item.created_at < target.first_asked_at:
+                target.first_asked_at = item.created_at
+                target.save(update_fields=["first_asked_at", "updated_at"])
+            ClaimEvent.objects.create(
+                claim=target,
+                kind=CE.INQUIRY_ATTACHED,
+                actor=actor,
+                from_status=target.status,
+                to_status=target.status,
+                internal_note=item.reference,
+            )
+            return []
+
+        event = transition(
+            submission.pk,
+            "attach",
+            actor=actor,
+            expected_status=expected_status,
+            internal_note=internal_note,
+            apply=apply,
+        )
+        if target.status == C.PUBLISHED:
+            _answer_askers(target, [submission.pk])
+    return event
+
+
+ACTIONS["attach"] = attach
+
+
+def route_claim(
+    claim: Claim, *, actor, ministry: Ministry, internal_note: str = "", expected_status=None
+) -> ClaimEvent:
+    """Ask the ministry that holds the facts (again: another ministry) for them."""
+    if ministry is None or not ministry.is_active:
+        raise InvalidInput(_("Choose an active ministry."))
+
+    def apply(item: Claim) -> list[str]:
+        item.ministry = ministry
+        return ["ministry"]
+
+    return claim_transition(
+        claim.pk,
+        "route_claim",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        apply=apply,
+    )
+
+
+def supply_facts(
+    claim: Claim,
+    *,
+    actor,
+    facts: str,
+    sources: str = "",
+    internal_note: str = "",
+    expected_status=None,
+) -> ClaimEvent:
+    """The ministry's officer records the official facts and their sources."""
+    _require(facts, _("Write the official facts."))
+
+    def apply(item: Claim) -> list[str]:
+        item.facts, item.sources = facts.strip(), sources.strip()
+        return ["facts", "sources"]
+
+    return claim_transition(
+        claim.pk,
+        "supply_facts",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        apply=apply,
+    )
+
+
+def link_clarification(
+    claim: Claim, *, actor, clarification, internal_note: str = "", expected_status=None
+) -> ClaimEvent:
+    """An editor links the clarification written from the facts; if it is published
+    already, the claim is published at once (otherwise when ``news`` publishes it)."""
+    from feedback import clarifications
+
+    if clarification is None:
+        raise InvalidInput(_("Choose the clarification."))
+
+    def apply(item: Claim) -> list[str]:
+        item.clarification = clarification
+        return ["clarification"]
+
+    with transaction.atomic():
+        event = claim_transition(
+            claim.pk,
+            "link_clarification",
+            actor=actor,
+            expected_status=expected_status,
+            internal_note=internal_note,
+            apply=apply,
+        )
+        if clarifications.is_published(clarification):
+            publish(event.claim)
+    return event
+
+
+def publish(claim: Claim) -> list[SubmissionEvent]:
+    """The claim's clarification is out: the claim is published and every inquiry attached
+    is answered; each asker gets one mail (``feedback.mail.notify_clarification``)."""
+    with transaction.atomic():
+
+        def apply(item: Claim) -> list[str]:
+            item.published_at = item.clarification.published_at or timezone.now()
+            return ["published_at"]
+
+        claim_transition(claim.pk, "publish", apply=apply)
+        return _answer_askers(claim)
+
+
+def record_correction(claim: Claim) -> list[SubmissionEvent]:
+    """The claim's clarification was corrected: tell the askers who asked for that."""
+    with transaction.atomic():
+        claim_transition(claim.pk, "record_correction")
+        pending = Submission.objects.filter(inquiry__claim=claim, inquiry__notify_corrections=True)
+        events = []
+        for item in pending.select_related("inquiry").order_by("pk"):
+            try:
+                events.append(transition(item.pk, "tell_correction"))
+            except (NotAllowed, Submission.DoesNotExist):
+                continue  # not answered yet (the publication will tell them)
+        _mail_once_per_mailbox(events)
+        return events
+
+
+def _answer_askers(claim: Claim, only: Sequence[int] | None = None) -> list[SubmissionEvent]:
+    pending = Submission.objects.filter(inquiry__claim=claim, status=S.IN_PROGRESS)
+    if only is not None:
+        pending = pending.filter(pk__in=only)
+    events = []
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        try:
+            events.append(transition(pk, "clarify"))
+        except (NotAllowed, Submission.DoesNotExist):
+            continue
+    _mail_once_per_mailbox(events)
+    return events
+
+
+def _mail_once_per_mailbox(events: Sequence[SubmissionEvent]) -> None:
+    """One mail per mailbox for one publication or correction, however many of its
+    inquiries came from it; after the commit, through the task queue."""
+    from feedback.ratelimit import mailbox
+
+    seen: set[str] = set()
+    for event in events:
+        email = event.submission.email
+        if not email or mailbox(email) in seen:
+            continue
+        seen.add(mailbox(email))
+
+        def send(event_id=event.pk) -> None:
+            mail.notify_clarification.enqueue(event_id)
+
+        transaction.on_commit(send, robust=True)

@@ -45,6 +45,17 @@ def is_moderator(user) -> bool:
     )
 
 
+def is_editor(user) -> bool:
+    """News editors: they also read the claims under review whose facts are in, to write
+    the clarification (``feedback.models.Claim.objects.visible_to``)."""
+    return has_role(user, EDITORS)
+
+
+def reads_claims(user) -> bool:
+    """Who may open the claims pages at all: moderators, officers of a ministry, editors."""
+    return is_moderator(user) or officer_ministry_id(user) is not None or is_editor(user)
+
+
 def moderator_accounts():
     """The active moderators' accounts (the overdue digest mails them)."""
     return User.objects.filter(groups__name=MODERATORS, is_active=True)

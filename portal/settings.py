@@ -375,6 +375,8 @@ REQUEST_MAX_BODY_BYTES_BY_VIEW = {
     # The feedback form: every attachment at its largest, plus 1 MB for text and the
     # multipart framing.
     "feedback:new": FEEDBACK_MAX_ATTACHMENTS * FEEDBACK_MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    # The "is this true?" form: one screenshot at its largest, plus the text.
+    "feedback:ask": FEEDBACK_MAX_ATTACHMENT_BYTES + 1024 * 1024,
     # The admin (URL namespace): an article's photo of up to 10 MB (news/images.py).
     "admin": env_int("ADMIN_MAX_BODY_BYTES", 11 * 1024 * 1024),
 }
@@ -428,6 +430,11 @@ FEEDBACK_WORKING_HOURS = (
 )
 if FEEDBACK_WORKING_HOURS[0] >= FEEDBACK_WORKING_HOURS[1]:
     raise ConfigurationError("FEEDBACK_WORKING_DAY_START must be before FEEDBACK_WORKING_DAY_END.")
+# Inquiries about claims ("is this true?"): the answer is due this many working hours
+# after the inquiry arrives; a claim is at most this many characters in the citizen's words.
+FEEDBACK_INQUIRY_RESPONSE_HOURS = env_int("FEEDBACK_INQUIRY_RESPONSE_HOURS", 8)
+if FEEDBACK_INQUIRY_RESPONSE_HOURS < 1:
+    raise ConfigurationError("FEEDBACK_INQUIRY_RESPONSE_HOURS must be at least 1.")
 
 # --- Feedback workflow ---
 # Notification mails: tries per mail (the task retries a failing server before giving up)

@@ -63,6 +63,33 @@ def make_submission(**fields):
     return workflow.submit(**values)
 
 
+def make_inquiry(*, where_seen="whatsapp", link="", notify_corrections=False, **fields):
+    """An inquiry about a claim ("is this true?"), made through the workflow like the form."""
+    from feedback import workflow
+    from feedback.models import Inquiry, Kind, Topic
+
+    values = {
+        "kind": Kind.INQUIRY,
+        "subject": "Schools closed next week?",
+        "body": "A message says that every school closes next week because of the rain.",
+        "language": "en",
+        "email": "asker@example.com",
+        "due_hours": 8,
+    }
+    values.update(fields)
+    values.setdefault("topic", Topic.inquiry_topic())
+
+    def details(submission) -> None:
+        Inquiry.objects.create(
+            submission=submission,
+            where_seen=where_seen,
+            link=link,
+            notify_corrections=notify_corrections,
+        )
+
+    return workflow.submit(**values, then=details)
+
+
 # --- News ---
 def make_category(**fields):
     from news.models import Category

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from feedback.forms.kept import KeptUploadsMixin
-from feedback.models import Kind, Topic
+from feedback.models import FORM_KINDS, Kind, Topic
 from feedback.references import normalize_reference
 from feedback.uploads import CleanFile, judge_uploads
 from portal.formatting import local_number
@@ -89,7 +89,7 @@ class SubmissionForm(KeptUploadsMixin, CitizenForm):
 
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),
-        choices=Kind.choices,
+        choices=[(kind.value, kind.label) for kind in FORM_KINDS],
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose complaint, suggestion or idea."),
@@ -173,8 +173,10 @@ class SubmissionForm(KeptUploadsMixin, CitizenForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(is_active=True).select_related(
-            "ministry"
+        self.fields["topic"].queryset = (
+            Topic.objects.filter(is_active=True)
+            .exclude(accepts_complaints=False, accepts_suggestions=False, accepts_ideas=False)
+            .select_related("ministry")
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 

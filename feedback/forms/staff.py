@@ -1,10 +1,13 @@
 """Forms of the staff pages: one per workflow action, plus the moderators' bulk form."""
 
+from datetime import timedelta
+
 from django import forms
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import CannedReply, Submission
+from feedback.models import CannedReply, Claim, Submission
 from feedback.references import normalize_reference
 from portal.forms import CitizenTextField, ErrorSummaryMixin, OneLineField
 from portal.models import Ministry
@@ -247,6 +250,42 @@ class EraseForm(ActionForm):
         return data
 
 
+class AttachForm(ActionForm):
+    """Attach an inquiry to the claim under review it is about, or open a new claim."""
+
+    has_public_message = False
+    claim = forms.ModelChoiceField(
+        label=_("Claim under review"),
+        queryset=Claim.objects.none(),
+        required=False,
+        empty_label=_("A new claim (write it below)"),
+    )
+    summary = OneLineField(
+        label=_("New claim, in one sentence"),
+        required=False,
+        max_length=300,
+        help_text=_("As it circulates, without the citizen's personal details."),
+    )
+    field_order = ["claim", "summary", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Claims still under review, and those published in the last 30 days (a late asker
+        # is answered at once); the most asked about first.
+        recent = timezone.now() - timedelta(days=30)
+        self.fields["claim"].queryset = (
+            Claim.objects.visible_to(self.user)
+            .filter(Q(status__in=Claim.OPEN_STATUSES) | Q(published_at__gte=recent))
+            .with_askers()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("claim") and not data.get("summary", "").strip():
+            self.add_error("summary", _("Choose a claim under review, or write the new claim."))
+        return data
+
+
 # The form of each staff action of ``workflow.TRANSITIONS`` (a test keeps the two equal).
 FORMS: dict[str, type[ActionForm]] = {
     "route": RouteForm,
@@ -260,6 +299,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "close": CloseForm,
     "note": NoteForm,
     "erase": EraseForm,
+    "attach": AttachForm,
 }
 
 
@@ -342,3 +382,83 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
             "%(chosen)s all the same.",
             len(elsewhere),
         ) % {"items": listed, "chosen": chosen.name}
+
+# --- Claims under review -------------------------------------------------------------------
+
+
+class ClaimActionForm(ErrorSummaryMixin, forms.Form):
+    """Fields every claim action has (the status the user saw, an internal note)."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=_textarea(2),
+    )
+
+    def __init__(self, *args, action: str, claim: Claim, user, **kwargs) -> None:
+        kwargs.setdefault("initial", {})["expected_status"] = claim.status
+        super().__init__(*args, prefix=action, **kwargs)
+        self.action, self.claim, self.user = action, claim, user
+
+    def workflow_arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class RouteClaimForm(ClaimActionForm):
+    ministry = forms.ModelChoiceField(
+        label=_("Ministry that holds the facts"),
+        queryset=Ministry.objects.active(),
+        empty_label=_("Choose a ministry"),
+    )
+    field_order = ["ministry", "internal_note"]
+
+
+class SupplyFactsForm(ClaimActionForm):
+    facts = forms.CharField(
+        label=_("Official facts"),
+        max_length=MESSAGE_MAX,
+        widget=_textarea(6),
+        help_text=_("What is true, as the ministry can state it publicly."),
+        error_messages={"required": _("Write the official facts.")},
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=_textarea(3),
+        help_text=_("One per line: an official statement, a decision, a link."),
+    )
+    field_order = ["facts", "sources", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(facts=self.claim.facts, sources=self.claim.sources)
+
+
+class LinkClarificationForm(ClaimActionForm):
+    clarification = forms.ModelChoiceField(
+        label=_("Clarification"),
+        queryset=None,
+        empty_label=_("Choose the clarification"),
+        help_text=_(
+            "Published already: every asker is answered now. A draft: they are answered "
+            "when it is published."
+        ),
+    )
+    field_order = ["clarification", "internal_note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        from feedback import clarifications
+
+        super().__init__(*args, **kwargs)
+        self.fields["clarification"].queryset = clarifications.linkable()
+
+
+CLAIM_FORMS: dict[str, type[ClaimActionForm]] = {
+    "route_claim": RouteClaimForm,
+    "supply_facts": SupplyFactsForm,
+    "link_clarification": LinkClarificationForm,
+}

@@ -17,4 +17,5 @@ def staff_nav(context) -> dict:
         "is_moderator": roles.is_moderator(user),
         "opens_items": scope is not None and scope.opens_items,
         "sees_campaigns": roles.campaign_scope(user) is not None,
+        "reads_claims": roles.reads_claims(user),
     }

@@ -3,12 +3,14 @@ address predates the staff pages)."""
 
 from django.urls import path
 
-from feedback.views import public, staff
+from feedback.views import inquiry, public, staff
 
 app_name = "feedback"
 
 urlpatterns = [
     path("new/", public.submit, name="new"),
+    path("ask/", inquiry.ask, name="ask"),
+    path("ask/matches/", inquiry.matches, name="ask_matches"),
     path("sent/", public.sent, name="sent"),
     path("track/", public.track, name="track"),
     path("track/<str:token>/", public.track_link, name="track_link"),

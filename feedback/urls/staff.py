@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feedback.views import dashboard, staff
+from feedback.views import claims, dashboard, staff
 
 app_name = "feedback_staff"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("queue/bulk/", staff.bulk, name="bulk"),
     path("items/<str:reference>/", staff.item, name="item"),
     path("items/<str:reference>/<str:action>/", staff.act, name="act"),
+    path("claims/", claims.claims, name="claims"),
+    path("claims/<int:pk>/", claims.claim, name="claim"),
+    path("claims/<int:pk>/<str:action>/", claims.act, name="claim_act"),
 ]

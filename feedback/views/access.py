@@ -38,3 +38,19 @@ def staff_page(view: Callable | None = None, *, moderators_only: bool = False) -
         return never_cache(wrapper)
 
     return decorate if view is None else decorate(view)
+
+
+def claims_page(view: Callable) -> Callable:
+    """The claims under review: moderators, officers of a ministry and news editors
+    (``roles.reads_claims``); which claims each sees is ``Claim.objects.visible_to``."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not roles.reads_claims(user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)

@@ -117,6 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": bar_chart(data.weeks, translation.get_language_bidi()),
         "can_open_items": scope.opens_items,
         "filter": _filterset(request),
+        "claims": stats.claim_figures(user),
     }
     return render(request, "feedback/staff/dashboard.html", context)
 

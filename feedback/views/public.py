@@ -15,9 +15,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import confirmation, formpage, ratelimit, thumbnails, workflow
+from feedback import clarifications, confirmation, formpage, ratelimit, thumbnails, workflow
 from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
-from feedback.models import Attachment, Kind, Submission
+from feedback.models import FORM_KINDS, Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal import attribution, pagecache
 from portal.http import client_address
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # The addresses of the blank form (``?kind=`` chooses the kind): stored once each. Any
 # other query string is rendered, so junk ones store nothing.
-BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in Kind.values)])
+BLANK_FORM_QUERIES = frozenset(["", *(f"kind={kind}" for kind in FORM_KINDS)])
 # Seconds a citizen is asked to wait after a temporary failure (full disk, database).
 RETRY_AFTER_SECONDS = 60
 
@@ -92,7 +92,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect("feedback:new")
         return _render_form(request, form, status=200)
     initial = {}
-    if request.GET.get("kind") in Kind.values:
+    if request.GET.get("kind") in FORM_KINDS:
         initial["kind"] = request.GET["kind"]
     if request.GET.get("topic", "").isdigit():  # a campaign's form for one topic (rendered)
         initial["topic"] = int(request.GET["topic"])
@@ -198,9 +198,9 @@ def _find(reference: str, email: str) -> Submission | None:
 
 def _tracked():
     # Whether it has files comes with the item: the stored page's one query stays one.
-    return Submission.objects.select_related("topic", "ministry").annotate(
-        has_attachments=Exists(Attachment.objects.filter(submission=OuterRef("pk")))
-    )
+    return Submission.objects.select_related(
+        "topic", "ministry", "inquiry__claim__clarification"
+    ).annotate(has_attachments=Exists(Attachment.objects.filter(submission=OuterRef("pk"))))
 
 
 def _submission_for_token(token: str) -> Submission | None:
@@ -230,10 +230,21 @@ def track_link(request: HttpRequest, token: str) -> HttpResponse:
             "feedback-tracking",
             lambda csrf_token: _render_tracking(request, submission, csrf_token=csrf_token),
             timeout=TRACKING_PAGE_SECONDS,
-            version=f"{submission.updated_at.isoformat()}|{submission.status}",
+            version=f"{submission.updated_at.isoformat()}|{submission.status}{_claim_version(submission)}",
         )
         return _private_link_headers(response)
     return _render_tracking(request, submission)
+
+
+def _claim_of(submission: Submission):
+    """The claim under review an inquiry was attached to (its tracking page follows it)."""
+    inquiry = getattr(submission, "inquiry", None) if submission.kind == Kind.INQUIRY else None
+    return inquiry.claim if inquiry is not None else None
+
+
+def _claim_version(submission: Submission) -> str:
+    claim = _claim_of(submission)
+    return f"|{claim.updated_at.isoformat()}" if claim is not None else ""
 
 
 def _is_storable(request: HttpRequest, submission: Submission) -> bool:
@@ -269,11 +280,23 @@ def _render_tracking(
         "token": token,
         "private_link": request.build_absolute_uri(tracking_path(submission.reference)),
         "rating_form": rating_form if submission.can_be_rated else None,
+        **_claim_context(submission),
     }
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
     response = render(request, "feedback/track_detail.html", context, status=status)
     return _private_link_headers(response)
+
+
+def _claim_context(submission: Submission) -> dict:
+    inquiry = getattr(submission, "inquiry", None) if submission.kind == Kind.INQUIRY else None
+    claim = _claim_of(submission)
+    if claim is None:
+        return {"inquiry": inquiry}
+    url = ""
+    if claim.status == claim.Status.PUBLISHED and claim.clarification_id:
+        url = clarifications.path(claim.clarification, translation.get_language())
+    return {"inquiry": inquiry, "claim": claim, "clarification_url": url}
 
 
 def _private_link_headers(response: HttpResponse) -> HttpResponse:

@@ -47,6 +47,7 @@ OUTCOMES = {
     "close": gettext_lazy("%(reference)s was closed."),
     "note": gettext_lazy("Your internal note on %(reference)s was added (staff only)."),
     "erase": gettext_lazy("The personal data of the citizen of %(reference)s was erased."),
+    "attach": gettext_lazy("%(reference)s was attached to its claim under review."),
 }
 
 
@@ -118,7 +119,7 @@ def item(request: HttpRequest, reference: str) -> HttpResponse:
 def _get(request: HttpRequest, reference: str) -> Submission:
     return get_object_or_404(
         _visible(request)
-        .select_related("topic", "ministry", "suggested_ministry", "duplicate_of")
+        .select_related("topic", "ministry", "suggested_ministry", "duplicate_of", "inquiry__claim")
         .prefetch_related(
             "attachments",
             Prefetch("events", SubmissionEvent.objects.select_related("actor__staff_profile")),
@@ -154,6 +155,9 @@ def _render_item(
             "attachments": list(submission.attachments.all()),
             "duplicates": list(submission.duplicates.all()),
             "action_forms": forms,
+            "inquiry": getattr(submission, "inquiry", None)
+            if submission.kind == Submission.Kind.INQUIRY
+            else None,
             "error": error,
             "is_moderator": roles.is_moderator(request.user),
         },

@@ -141,7 +141,12 @@ def test_numbers_on_known_data_for_all_ministries(known, ministry_a, ministry_b)
         "rejected": 1,
         "duplicate": 0,
     }
-    assert {v: n for v, _, n in data.by_kind} == {"complaint": 5, "suggestion": 1, "idea": 1}
+    assert {v: n for v, _, n in data.by_kind} == {
+        "complaint": 5,
+        "suggestion": 1,
+        "idea": 1,
+        "inquiry": 0,
+    }
     rows = {row.ministry_id: row for row in data.ministries}
     assert (rows[ministry_a.pk].total, rows[ministry_a.pk].open, rows[ministry_a.pk].overdue) == (
         4,

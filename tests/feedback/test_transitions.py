@@ -31,7 +31,10 @@ ALLOWED = {
     "note": ({"moderator", "officer_a", "admin_user"}, set(S.values)),
     # Personal data: moderators only, in any state (once: tests/feedback/test_privacy.py).
     "erase": ({"moderator", "admin_user"}, set(S.values)),
+    # Inquiries only (tests/feedback/test_claims.py takes it per role and state).
+    "attach": ({"moderator", "admin_user"}, {S.SUBMITTED}),
 }
+INQUIRY_ONLY = {"attach"}
 TARGET = {
     "route": S.ROUTED,
     "reject": S.REJECTED,
@@ -44,6 +47,7 @@ TARGET = {
     "close": S.CLOSED,
     "note": None,
     "erase": None,
+    "attach": S.IN_PROGRESS,
 }
 # The actions without a staff account: the citizen's (by the private link) and the
 # system's (the retention purge): (actor role, states, target).
@@ -51,6 +55,9 @@ WITHOUT_STAFF = {
     "rate": (workflow.CITIZEN, {S.ANSWERED, S.CLOSED}, S.CLOSED),
     "request_erasure": (workflow.CITIZEN, set(S.values), None),
     "erase_expired": (workflow.SYSTEM, set(S.values), None),
+    # An inquiry answered by its claim's clarification, and told of a correction.
+    "clarify": (workflow.SYSTEM, {S.IN_PROGRESS}, S.ANSWERED),
+    "tell_correction": (workflow.SYSTEM, {S.ANSWERED, S.CLOSED}, None),
 }
 
 
@@ -109,7 +116,7 @@ def test_no_staff_account_takes_the_citizens_or_the_systems_actions(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", sorted(ALLOWED))
+@pytest.mark.parametrize("action", sorted(set(ALLOWED) - INQUIRY_ONLY))
 @pytest.mark.parametrize("status", S.values)
 def test_every_action_per_role_and_state(request, action, status, topic, ministry_a, ministry_b):
     roles_allowed, states_allowed = ALLOWED[action]

@@ -19,6 +19,8 @@ MARKER = "zq7erasedmarker"
 # None when it takes no POST. A new page fails the completeness check until it is listed.
 CITIZEN_POSTS = {
     "new": lambda item: "/en/feedback/new/",
+    "ask": lambda item: "/en/feedback/ask/",  # an inquiry about a claim: a new request too
+    "ask_matches": None,  # GET, public clarifications only
     "sent": None,
     "track": lambda item: "/en/feedback/track/",
     "track_link": None,
@@ -48,6 +50,8 @@ def every_field(item, topic) -> dict:
         "comment": text,
         "reason": text,
         "confirm": "on",
+        "claim": text,
+        "where_seen": "whatsapp",
     }
 
 
@@ -91,12 +95,13 @@ def test_no_citizen_post_stores_text_on_an_erased_request(
     erased.refresh_from_db()
     assert (erased.name, erased.email, erased.phone, erased.rating_comment) == ("", "", "", "")
     assert not erased.attachments.exists()
-    # The only row that holds the marker is the new request the form created: nothing on
+    # The only rows that hold the marker are the new requests the forms created: nothing on
     # the erased request, its history, or anywhere else.
-    new = Submission.objects.exclude(pk=erased.pk).get()
+    new = set(Submission.objects.exclude(pk=erased.pk).values_list("pk", flat=True))
+    assert len(new) == 2  # the feedback form's request and the inquiry form's
     holding = rows_holding(MARKER)
     assert holding and all(
-        label == "feedback.Submission" and pk == new.pk for label, pk, _ in holding
+        label == "feedback.Submission" and pk in new for label, pk, _ in holding
     ), holding
 
 
