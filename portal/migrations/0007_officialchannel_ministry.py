@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_contact_details"),
+        ("portal", "0006_crisis_publishers_role"),
     ]
 
     operations = [
