@@ -458,6 +458,8 @@ def ratings_of(submission_ids) -> Ratings:
     rated = sum(by_score.values())
     total = sum(score * n for score, n in by_score.items())
     return Ratings(sent, rated, total / rated if rated else None, by_score)
+
+
 # --- Claims under review (issue 14) ------------------------------------------------------
 
 CLAIMS_SHOWN = 10

@@ -121,6 +121,8 @@ def campaign_scope(user) -> CampaignScope | None:
     if has_role(user, MODERATORS):
         return CampaignScope(ministry_id=None, manages=False)
     return None
+
+
 def is_crisis_publisher(user) -> bool:
     """Crisis publishers and superusers: draft, publish and approve alerts, post incident
     updates (the crisis staff pages and ``crisis.workflow``)."""

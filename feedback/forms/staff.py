@@ -383,6 +383,7 @@ class BulkForm(ErrorSummaryMixin, forms.Form):
             len(elsewhere),
         ) % {"items": listed, "chosen": chosen.name}
 
+
 # --- Claims under review -------------------------------------------------------------------
 
 
