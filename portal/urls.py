@@ -63,6 +63,8 @@ urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("news/", include("news.urls")),
     path("feedback/", include("feedback.urls.public")),
+    # "You said, we did": published suggestions and ideas with the ministries' decisions.
+    path("you-said-we-did/", include("outcomes.urls")),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,

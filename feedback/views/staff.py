@@ -47,6 +47,9 @@ OUTCOMES = {
     "close": gettext_lazy("%(reference)s was closed."),
     "note": gettext_lazy("Your internal note on %(reference)s was added (staff only)."),
     "erase": gettext_lazy("The personal data of the citizen of %(reference)s was erased."),
+    "publish": gettext_lazy(
+        "%(reference)s was published in “You said, we did”, without the citizen's name."
+    ),
 }
 
 

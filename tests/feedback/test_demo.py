@@ -3,7 +3,7 @@ import itertools
 import pytest
 from django.core.management import call_command
 
-from feedback.models import Submission, SubmissionEvent, Topic
+from feedback.models import PublicOutcome, Submission, SubmissionEvent, Topic
 
 
 @pytest.mark.django_db
@@ -15,9 +15,16 @@ def test_load_demo_adds_topics_and_requests_in_several_states_once():
     assert Topic.objects.filter(ministry__isnull=True).exists()
     statuses = set(Submission.objects.values_list("status", flat=True))
     assert statuses == set(Submission.Status.values)  # every state of the workflow
-    assert Submission.objects.count() == 11
+    assert Submission.objects.count() == 12
     kinds = set(SubmissionEvent.objects.values_list("kind", flat=True))
     assert {"sent_back", "rerouted", "merged", "rated", "answered"} <= kinds
+    # Issue 17: a request the citizen reopened, and two "You said, we did" items.
+    assert {"reopened", "resolved", "published"} <= kinds
+    reopened = Submission.objects.get(reference="TW-DEMQ-NNNN")
+    assert (reopened.status, reopened.reopen_count) == ("in_progress", 1)
+    assert reopened.reopen_reason and reopened.ministry == reopened.topic.ministry
+    assert PublicOutcome.objects.count() == 2
+    assert all(o.submission.publication_consent for o in PublicOutcome.objects.all())
     assert Submission.objects.get(reference="TW-DEMQ-JJJJ").duplicate_of.reference == (
         "TW-DEMQ-AAAA"
     )

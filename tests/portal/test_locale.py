@@ -23,7 +23,7 @@ def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path, mon
 
     base = Path(settings.BASE_DIR)
     source = tmp_path / "src"
-    for folder in ("portal", "news", "feedback", "templates"):
+    for folder in ("portal", "news", "feedback", "outcomes", "templates"):
         shutil.copytree(
             base / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
         )

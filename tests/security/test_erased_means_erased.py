@@ -23,6 +23,8 @@ CITIZEN_POSTS = {
     "track": lambda item: "/en/feedback/track/",
     "track_link": None,
     "rate": lambda item: track_url(item) + "rate/",
+    "reopen": lambda item: track_url(item) + "not-resolved/",  # the reason: refused once erased
+    "resolved": lambda item: track_url(item) + "resolved/",
     "request_erasure": lambda item: track_url(item) + "erase/",  # GET shows the form
     "citizen_attachment": None,  # GET, and nothing once erased
     "citizen_thumbnail": None,
@@ -125,7 +127,8 @@ def test_a_rating_after_the_erasure_keeps_the_score_and_refuses_a_comment(
 
     assert client.post(link + "rate/", {"rating": "2"}).status_code == 302
     erased.refresh_from_db()
-    assert (erased.rating, erased.rating_comment, erased.status) == (2, "", "closed")
+    # (A rating changes no status: issue 17.)
+    assert (erased.rating, erased.rating_comment, erased.status) == (2, "", "answered")
 
 
 @pytest.mark.django_db
