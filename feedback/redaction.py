@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 # Arabic-Indic and Persian digits read as Latin ones: one character for one, so the spans
 # found in the translated text are the spans of the original.
@@ -36,11 +36,12 @@ _AR_LETTER = "\u0621-\u064a"
 # Money: an amount next to its currency is never a number to hide.
 _CURRENCY = r"(?:ريال|ر\.\s?ع|بيسة|بيسه|درهم|omr|r\.?o\.?|rial|rials|baisa|baiza)"
 
+# What a finding is, as the mask and the moderator's highlight name it.
 LABELS = {
-    "civil_id": gettext_lazy("civil ID number"),
-    "phone": gettext_lazy("phone number"),
-    "email": gettext_lazy("e-mail address"),
-    "plate": gettext_lazy("vehicle plate"),
+    "civil_id": pgettext_lazy("redaction", "civil ID number"),
+    "phone": pgettext_lazy("redaction", "phone number"),
+    "email": pgettext_lazy("redaction", "e-mail address"),
+    "plate": pgettext_lazy("redaction", "vehicle plate"),
 }
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")

@@ -255,6 +255,7 @@ def _render_tracking(
     csrf_token: str | None = None,
     reopen_form: ReopenForm | None = None,
     choice_error: str = "",
+    refused_reason: str = "",
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
@@ -283,6 +284,8 @@ def _render_tracking(
         "resolved_form": ResolvedForm() if submission.awaits_confirmation else None,
         "reopen_form": reopen_form if submission.may_reopen else None,
         "choice_error": choice_error,
+        # What the citizen typed when "not resolved" was refused: shown back, not lost.
+        "refused_reason": refused_reason if choice_error else "",
         "rating_now": submission.can_be_rated
         and (not submission.awaits_confirmation or not submission.may_reopen),
         "reopen_days": settings.FEEDBACK_REOPEN_DAYS,
@@ -356,9 +359,18 @@ def reopen(request: HttpRequest, token: str) -> HttpResponse:
         return _link_not_found(request)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        return _render_tracking(request, submission, reopen_form=form, status=400)
+        return _render_tracking(
+            request,
+            submission,
+            reopen_form=form,
+            status=400,
+            # (A page opened before the days ran out: the form is no longer shown.)
+            choice_error="" if submission.may_reopen else " ".join(form.errors.get("reason", [])),
+            refused_reason=request.POST.get("reason", ""),
+        )
+    reason = form.cleaned_data["reason"]
     try:
-        reopened = workflow.reopen(submission, reason=form.cleaned_data["reason"])
+        reopened = workflow.reopen(submission, reason=reason)
     except workflow.InvalidInput as error:
         form.add_error("reason", str(error))
         # Past the days or the times allowed the form is no longer offered: the error and
@@ -369,6 +381,7 @@ def reopen(request: HttpRequest, token: str) -> HttpResponse:
             reopen_form=form,
             status=400,
             choice_error=str(error) if not submission.may_reopen else "",
+            refused_reason=reason,
         )
     messages.success(
         request,

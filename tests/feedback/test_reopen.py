@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from feedback import calendar, dailystats, workflow
 from feedback.models import DailyStat, Submission, SubmissionEvent
@@ -214,7 +214,7 @@ def test_not_resolved_after_the_allowed_days_is_refused(
 def test_after_the_erasure_the_request_takes_no_reason(topic, moderator, officer_a):
     item = answered(topic, moderator, officer_a)
     workflow.erase(item, actor=moderator)
-    with pytest.raises(workflow.InvalidInput, match="personal data was deleted"):
+    with translation.override("en"), pytest.raises(workflow.InvalidInput, match="data was deleted"):
         workflow.reopen(item, reason=REASON)
     item.refresh_from_db()
     assert (item.status, item.reopen_reason) == (S.ANSWERED, "")
@@ -244,9 +244,10 @@ def test_reopenings_are_counted_in_the_aggregates(topic, moderator, officer_a):
     # A second answer is not a second "answered" item, and rebuilding agrees.
     workflow.answer(item, actor=officer_a, public_message="Again.")
     workflow.confirm_resolved(item)
-    before = list(DailyStat.objects.values("reopenings", "answers", "status_closed"))
+    counted = DailyStat.objects.filter(received__gt=0)  # (the emptied "not routed" row aside)
+    before = list(counted.values("reopenings", "answers", "status_closed"))
     dailystats.rebuild()
-    after = list(DailyStat.objects.values("reopenings", "answers", "status_closed"))
+    after = list(counted.values("reopenings", "answers", "status_closed"))
     assert before == after == [{"reopenings": 1, "answers": 1, "status_closed": 1}]
 
 
@@ -297,6 +298,7 @@ def test_the_inbox_reads_reopened_requests_in_a_fixed_number_of_queries(
         return len(queries)
 
     workflow.reopen(answered(topic, moderator, officer_a), reason=REASON)
+    count()  # (the first page of a session also writes the session)
     one = count()
     for _ in range(4):
         workflow.reopen(answered(topic, moderator, officer_a), reason=REASON)
