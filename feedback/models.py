@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
@@ -882,7 +883,10 @@ class PublicOutcome(models.Model):
         verbose_name=_("request"),
     )
     ministry = models.ForeignKey(
-        Ministry, on_delete=models.PROTECT, related_name="public_outcomes", verbose_name=_("ministry")
+        Ministry,
+        on_delete=models.PROTECT,
+        related_name="public_outcomes",
+        verbose_name=_("ministry"),
     )
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="public_outcomes", verbose_name=_("topic")
@@ -912,11 +916,21 @@ class PublicOutcome(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        parts = [self.text]
+        for code, _name in settings.LANGUAGES:
+            parts += [
+                getattr(self, f"title_{code}", "") or "",
+                getattr(self, f"reason_{code}", "") or "",
+            ]
+        self.search_text = normalize_search_text(" ".join(parts))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
     def _language_of(self, field: str) -> str:
         """The language ``field`` is shown in now: the page's, or the other one it falls
         back to (the page marks it with ``lang``)."""
-        from django.utils.translation import get_language
-
         current = (get_language() or settings.LANGUAGE_CODE)[:2]
         if getattr(self, f"{field}_{current}", ""):
             return current
@@ -932,12 +946,3 @@ class PublicOutcome(models.Model):
     @property
     def reason_language(self) -> str:
         return self._language_of("reason")
-
-    def save(self, *args, **kwargs) -> None:
-        parts = [self.text]
-        for code, _name in settings.LANGUAGES:
-            parts += [getattr(self, f"title_{code}", "") or "", getattr(self, f"reason_{code}", "") or ""]
-        self.search_text = normalize_search_text(" ".join(parts))
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)

@@ -22,9 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from feedback import calendar, dailystats, mail, thumbnails
+from feedback import calendar, dailystats, mail, redaction, thumbnails
 from feedback.kept_uploads import KeptUploads
-from feedback import redaction
 from feedback.models import (
     Attachment,
     Decision,

@@ -335,11 +335,11 @@ REOPEN_REASON_MAX = 1000  # the same bound as ``workflow.REOPEN_REASON_MAX``
 
 
 class ResolvedForm(CitizenForm):
-    """"Resolved": nothing to fill in; the button says what it does."""
+    """ "Resolved": nothing to fill in; the button says what it does."""
 
 
 class ReopenForm(CitizenForm):
-    """"Not resolved": why, in the citizen's words (required, bounded)."""
+    """ "Not resolved": why, in the citizen's words (required, bounded)."""
 
     reason = CitizenTextField(
         label=_("Why did the answer not resolve your request?"),

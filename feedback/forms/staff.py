@@ -249,7 +249,7 @@ class EraseForm(ActionForm):
 
 
 class PublishForm(ActionForm):
-    """"You said, we did": the public version of an answered suggestion or idea.
+    """ "You said, we did": the public version of an answered suggestion or idea.
 
     The title and text start as the citizen's, masked by ``feedback.redaction`` (in the
     citizen's language); the highlighted original shows the moderator what was found. The

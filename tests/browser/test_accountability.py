@@ -60,7 +60,9 @@ def answered(language: str, **fields) -> Submission:
     workflow.answer(
         item,
         actor=User.objects.get(username="officer-health"),
-        public_message="The clinic now opens at 7." if language == "en" else "تفتح العيادة الآن في السابعة.",
+        public_message="The clinic now opens at 7."
+        if language == "en"
+        else "تفتح العيادة الآن في السابعة.",
     )
     item.refresh_from_db()
     return item
@@ -87,7 +89,9 @@ def test_a_citizen_says_not_resolved_and_the_officer_sees_it(
     screenshot(citizen, f"reopen-error-{lang}-{width_name}")
     assert_accessible(citizen)
 
-    reason = "Still closed at 7 on Sunday." if lang == "en" else "ما زالت مغلقة في السابعة يوم الأحد."
+    reason = (
+        "Still closed at 7 on Sunday." if lang == "en" else "ما زالت مغلقة في السابعة يوم الأحد."
+    )
     citizen.get_by_label(text["reason"]).fill(reason)
     with citizen.expect_navigation():
         citizen.get_by_role("button", name=text["reopen"]).click()
