@@ -18,10 +18,31 @@ def fill_last_answered_at(apps, schema_editor):
         Submission.objects.filter(pk=pk).update(last_answered_at=answered)
 
 
+def grant_moderators(apps, schema_editor):
+    """Moderators correct or withdraw published items in the admin (new ones only come
+    from ``workflow.publish``): view, change and delete, no add."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("feedback")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="feedback",
+            codename__in=["view_publicoutcome", "change_publicoutcome", "delete_publicoutcome"],
+        )
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("feedback", "0008_attachment_preview"),
         ("portal", "0005_contact_details"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -186,4 +207,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_last_answered_at, migrations.RunPython.noop),
+        migrations.RunPython(grant_moderators, migrations.RunPython.noop),
     ]

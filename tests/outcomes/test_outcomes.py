@@ -336,3 +336,37 @@ def test_the_feeds_parse(client, published):
     assert atom.entries[1].title == "مسار للدراجات على الكورنيش"
     assert atom.entries[1].link == f"http://testserver/ar/you-said-we-did/{first.pk}/"
     assert {tag.term for tag in atom.entries[1].tags} >= {"معتمد"}
+
+
+# --- Corrections and withdrawal (admin) ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_moderators_correct_or_withdraw_a_published_item_in_the_admin(
+    client_as, published, officer_a, moderator
+):
+    first, _second = published
+    url = f"/admin/feedback/publicoutcome/{first.pk}/change/"
+    assert client_as(officer_a).get(url).status_code in (302, 403)
+    assert client_as(moderator).get("/admin/feedback/publicoutcome/add/").status_code == 403
+    staff = client_as(moderator)
+    data = {
+        "title_ar": first.title_ar,
+        "title_en": "",
+        "text": "أقترح مساراً. هاتفي 91234567",
+        "decision": "adopted",
+        "reason_ar": first.reason_ar,
+        "reason_en": "",
+    }
+    response = staff.post(url, data)
+    assert response.status_code == 200  # refused: the text holds a phone number
+    assert "ما زال النص يحتوي على ما يشبه رقم هاتف" in response.content.decode()  # (Arabic admin)
+    first.refresh_from_db()
+    assert "91234567" not in first.text
+    data["text"] = "أقترح مساراً للدراجات."
+    assert staff.post(url, data).status_code == 302
+    first.refresh_from_db()
+    assert first.text == "أقترح مساراً للدراجات."
+    response = staff.post(f"/admin/feedback/publicoutcome/{first.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not PublicOutcome.objects.filter(pk=first.pk).exists()
