@@ -291,7 +291,10 @@ class Submission(models.Model):
     reopen_count = models.PositiveSmallIntegerField(
         _("times reopened"), default=0, db_default=0, editable=False
     )
-    reopen_reason = models.TextField(_("reason given for reopening"), blank=True)
+    # (db_default: rows written by raw SQL, the benchmark's seed, need no value.)
+    reopen_reason = models.TextField(
+        _("reason given for reopening"), blank=True, default="", db_default=""
+    )
     # "You said, we did": the citizen agreed, on the form, that their suggestion or idea
     # may be published without their name.
     publication_consent = models.BooleanField(

@@ -70,7 +70,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="submission",
             name="reopen_reason",
-            field=models.TextField(blank=True, verbose_name="reason given for reopening"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="reason given for reopening"
+            ),
         ),
         migrations.AlterField(
             model_name="submissionevent",
