@@ -4,6 +4,7 @@ through ``Submission.objects.visible_to``; the workflow has its own staff pages
 
 import functools
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,10 +12,12 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from feedback import redaction
 from feedback.models import (
     Attachment,
     CannedReply,
     PublicHoliday,
+    PublicOutcome,
     Submission,
     SubmissionEvent,
     Topic,
@@ -195,3 +198,54 @@ class CannedReplyAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     list_filter = ["is_active", "ministry"]
     list_select_related = ["ministry"]
     search_fields = ["title_ar", "title_en"]
+
+
+class PublicOutcomeForm(forms.ModelForm):
+    """A correction after publishing goes through the same check as publishing: nothing
+    ``feedback.redaction`` finds may be saved into the public text."""
+
+    class Meta:
+        model = PublicOutcome
+        fields = ["title_ar", "title_en", "text", "decision", "reason_ar", "reason_en"]
+
+    def clean(self):
+        data = super().clean()
+        for name in self.Meta.fields:
+            found = redaction.find(data.get(name) or "") if name != "decision" else []
+            if found:
+                self.add_error(
+                    name,
+                    _(
+                        "The text still holds what looks like a %(what)s: mask it (or remove "
+                        "it) before publishing."
+                    )
+                    % {"what": found[0].label},
+                )
+        return data
+
+
+@admin.register(PublicOutcome)
+class PublicOutcomeAdmin(TabbedTranslationAdmin):
+    """ "You said, we did": moderators correct or withdraw (delete) a published item; new
+    ones come only from the staff item page (``workflow.publish``, audited)."""
+
+    form = PublicOutcomeForm
+    list_display = ["title", "ministry", "topic", "decision", "published_at"]
+    list_filter = ["decision", "ministry"]
+    list_select_related = ["ministry", "topic"]
+    search_fields = ["search_text"]
+    readonly_fields = ["ministry", "topic", "kind", "language", "published_at"]
+    fields = [
+        "title",
+        "text",
+        "decision",
+        "reason",
+        "ministry",
+        "topic",
+        "kind",
+        "language",
+        "published_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

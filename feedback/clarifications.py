@@ -62,7 +62,7 @@ def on_published(sender=None, *, clarification, correction: bool = False, **kwar
             elif not correction or claim.status != Claim.Status.PUBLISHED:
                 # A correction of a clarification the claim was not yet published with
                 # is, for its askers, the first publication.
-                workflow.publish(claim)
+                workflow.publish_claim(claim)
         except workflow.NotAllowed:
             continue  # published already (a second signal), or its facts are not in yet
 

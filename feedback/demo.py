@@ -15,6 +15,7 @@ from feedback.models import (
     CannedReply,
     Kind,
     PublicHoliday,
+    PublicOutcome,
     Submission,
     SubmissionEvent,
     Topic,
@@ -161,6 +162,7 @@ REQUESTS = [
             "acknowledge",
             ("answer", "Thank you. Online renewal opens next quarter."),
             "close",
+            "publish",
         ],
     ),
     (
@@ -224,7 +226,9 @@ REQUESTS += [
             "route",
             "acknowledge",
             ("answer", "شكراً لفكرتك. أُحيلت إلى فريق التدريب."),
+            "confirm_resolved",
             "rate",
+            "publish",
         ],
     ),
     (
@@ -237,6 +241,22 @@ REQUESTS += [
         "citizen8@example.com",
         ["route"],
     ),
+    # "Not resolved" (issue 17): answered, then sent back by the citizen with a reason.
+    (
+        "TW-DEMQ-NNNN",
+        1,
+        Kind.COMPLAINT,
+        "النقل المدرسي لا يصل إلى الحي",
+        "حافلة المدرسة لا تمر بحي الخوض السادس منذ بداية الفصل.",
+        "ar",
+        "citizen9@example.com",
+        [
+            "route",
+            "acknowledge",
+            ("answer", "تمت إضافة الحي إلى مسار الحافلة رقم ٤."),
+            "reopen",
+        ],
+    ),
 ]
 
 # What a story alone does not say: the final ministry after a re-route, the original of
@@ -246,7 +266,33 @@ EXTRAS = {
     "TW-DEMQ-JJJJ": {"duplicate_of": "TW-DEMQ-AAAA"},
     "TW-DEMQ-KKKK": {"rating": (5, "رد سريع وواضح، شكراً.")},
     "TW-DEMQ-MMMM": {"overdue_days": 4},
+    "TW-DEMQ-NNNN": {
+        "reopen_reason": "الحافلة رقم ٤ ما زالت لا تمر بالحي؛ انتظر الأطفال صباح الأحد ولم تأتِ."
+    },
 }
+
+# "You said, we did": the published version of two answered requests whose citizens agreed.
+# (reference, Arabic title, English title, public text, decision, Arabic reason, English reason)
+OUTCOMES = [
+    (
+        "TW-DEMQ-EEEE",
+        "تجديد عقود العمل إلكترونياً بالكامل",
+        "Online contract renewal",
+        "Please allow renewing employment contracts fully online.",
+        "adopted",
+        "ستتاح خدمة التجديد الإلكتروني الكامل لعقود العمل في الربع القادم عبر بوابة الوزارة.",
+        "Full online renewal of employment contracts opens next quarter on the ministry's portal.",
+    ),
+    (
+        "TW-DEMQ-KKKK",
+        "منصة للتدريب المهني",
+        "A vocational training platform",
+        "أقترح منصة إلكترونية تجمع فرص التدريب المهني للباحثين عن عمل.",
+        "under_study",
+        "أُحيلت الفكرة إلى فريق التدريب لدراسة ربطها بمنصة التوظيف الحالية.",
+        "The idea is with the training team, who are studying how to link it to the jobs platform.",
+    ),
+]
 
 # (ministry slug or None for every ministry, Arabic title, English title, Arabic, English)
 CANNED_REPLIES = [
@@ -332,6 +378,14 @@ def load(stdout=None) -> None:
         ministry = ministries.get(extras["ministry"]) if "ministry" in extras else topic.ministry
         rating = extras.get("rating")
         due_at = calendar.due_date(topic.response_days, sent_at)
+        actions = [action for action, _message in steps]
+        answered_steps = [n for n, action in enumerate(actions, 1) if action == "answer"]
+        reopenings = actions.count("reopen")
+        if reopenings:
+            # A new due date from the reopening (the story's last step).
+            due_at = calendar.due_date(
+                topic.response_days, sent_at + datetime.timedelta(hours=20 * len(steps))
+            )
         if "overdue_days" in extras:
             due_at = timezone.localdate() - datetime.timedelta(days=extras["overdue_days"])
         submission = Submission.objects.create(
@@ -354,6 +408,14 @@ def load(stdout=None) -> None:
             rating=rating[0] if rating else None,
             rating_comment=rating[1] if rating else "",
             rated_at=sent_at + datetime.timedelta(hours=20 * len(story)) if rating else None,
+            last_answered_at=(
+                sent_at + datetime.timedelta(hours=20 * answered_steps[-1])
+                if answered_steps
+                else None
+            ),
+            reopen_count=reopenings,
+            reopen_reason=extras.get("reopen_reason", ""),
+            publication_consent=reference in {outcome[0] for outcome in OUTCOMES},
         )
         SubmissionEvent.objects.create(
             submission=submission, kind=E.SUBMITTED, created_at=sent_at, to_status=S.SUBMITTED
@@ -378,13 +440,15 @@ def load(stdout=None) -> None:
         created += 1
     history = demo_history.load(topics, staff)
     claims = _load_claims(staff, ministries)
+    published = _load_outcomes()
     # The demo's rows are written directly, with past times: the statistics the dashboard
     # and the public pages read are recomputed from them (idempotent).
     dailystats.rebuild()
     if stdout:
         stdout.write(
             f"feedback: {len(TOPICS)} topics, {created} new demo requests, "
-            f"{history} new requests of the past year, {claims} new claims"
+            f"{history} new requests of the past year, {claims} new claims, "
+            f"{published} “You said, we did” items"
         )
 
 
@@ -505,3 +569,33 @@ def _load_claims(staff: dict, ministries: dict) -> int:
             then=lambda item: Inquiry.objects.create(submission=item, where_seen="instagram"),
         )
     return created
+
+
+def _load_outcomes() -> int:
+    """The published items of OUTCOMES, updated in place (their requests' stories hold the
+    "publish" step; an older demo database gets the consent it now needs)."""
+    count = 0
+    for reference, title_ar, title_en, text, decision, reason_ar, reason_en in OUTCOMES:
+        item = Submission.objects.filter(reference=reference).first()
+        if item is None or item.ministry is None:
+            continue
+        if not item.publication_consent:
+            Submission.objects.filter(pk=item.pk).update(publication_consent=True)
+        PublicOutcome.objects.update_or_create(
+            submission=item,
+            defaults={
+                "ministry": item.ministry,
+                "topic": item.topic,
+                "kind": item.kind,
+                "language": item.language,
+                "title_ar": title_ar,
+                "title_en": title_en,
+                "text": text,
+                "decision": decision,
+                "reason_ar": reason_ar,
+                "reason_en": reason_en,
+                "published_at": item.updated_at,
+            },
+        )
+        count += 1
+    return count

@@ -1,5 +1,6 @@
 import contextlib
 import os
+import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -10,11 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 from portal.models import Ministry
-from portal.text import normalize_search_text
+from portal.text import normalize_search_text, search_terms
 
 
 class Kind(models.TextChoices):
@@ -205,6 +207,14 @@ class SubmissionQuerySet(models.QuerySet):
             .filter(Q(finished_at__lt=cutoff) | Q(personal_data_erased_at__isnull=False))
         )
 
+    def unconfirmed_answers(self, now=None) -> "SubmissionQuerySet":
+        """Answered items whose citizen said neither "resolved" nor "not resolved" within
+        FEEDBACK_REOPEN_DAYS of the latest answer: ``close_unconfirmed_answers`` closes them."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.FEEDBACK_REOPEN_DAYS)
+        return self.filter(status=Submission.Status.ANSWERED).filter(
+            Q(last_answered_at__lt=cutoff) | Q(last_answered_at__isnull=True)
+        )
+
     def countable_by(self, user) -> "SubmissionQuerySet":
         """The rows a user's statistics (dashboard, CSV export) are computed over.
 
@@ -230,7 +240,9 @@ class Submission(models.Model):
 
     Kind = Kind
     # What erasing removes (``feedback.workflow._erase_personal_data``), with the files.
-    PERSONAL_FIELDS = ("name", "email", "phone", "rating_comment")
+    PERSONAL_FIELDS = ("name", "email", "phone", "rating_comment", "reopen_reason")
+    # Kinds a citizen may agree to see published in "You said, we did" (issue 17).
+    PUBLISHABLE_KINDS = (Kind.SUGGESTION, Kind.IDEA)
     # Items still waiting for an answer: the tracking page shows their expected date.
     OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_PROGRESS)
     # Nothing more is expected: the retention period of personal data runs (privacy.py).
@@ -300,6 +312,24 @@ class Submission(models.Model):
     )
     personal_data_erased_at = models.DateTimeField(
         _("personal data deleted at"), null=True, blank=True, editable=False
+    )
+    # "Not resolved" (issue 17): the latest answer starts the citizen's FEEDBACK_REOPEN_DAYS
+    # to say whether it resolved the request; "not resolved" sends it back to the same
+    # ministry with the citizen's reason (personal text: erased with the contact details).
+    last_answered_at = models.DateTimeField(
+        _("last answered at"), null=True, blank=True, editable=False
+    )
+    reopen_count = models.PositiveSmallIntegerField(
+        _("times reopened"), default=0, db_default=0, editable=False
+    )
+    # (db_default: rows written by raw SQL, the benchmark's seed, need no value.)
+    reopen_reason = models.TextField(
+        _("reason given for reopening"), blank=True, default="", db_default=""
+    )
+    # "You said, we did": the citizen agreed, on the form, that their suggestion or idea
+    # may be published without their name.
+    publication_consent = models.BooleanField(
+        _("agreed to publication without name"), default=False, db_default=False
     )
 
     objects = SubmissionQuerySet.as_manager()
@@ -396,6 +426,50 @@ class Submission(models.Model):
     @property
     def can_be_rated(self) -> bool:
         return self.rating is None and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
+
+    # --- "Not resolved" (feedback.workflow.reopen holds the rules; these say them) ---
+
+    @property
+    def reopen_deadline(self):
+        """The last moment the citizen may say "not resolved" (None: never answered)."""
+        if self.last_answered_at is None:
+            return None
+        return self.last_answered_at + timedelta(days=settings.FEEDBACK_REOPEN_DAYS)
+
+    @property
+    def reopenings_left(self) -> int:
+        return max(0, settings.FEEDBACK_REOPEN_LIMIT - self.reopen_count)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Answered, and the citizen has not said yet whether it resolved the request."""
+        return self.status == self.Status.ANSWERED
+
+    @property
+    def may_reopen_by_date(self) -> bool:
+        """Still within FEEDBACK_REOPEN_DAYS of the latest answer."""
+        deadline = self.reopen_deadline
+        return deadline is not None and timezone.now() <= deadline
+
+    @property
+    def may_reopen(self) -> bool:
+        """Whether the tracking page offers "not resolved" now (``workflow.reopen``
+        checks the same on the locked row, with a message for each refusal)."""
+        return (
+            self.status == self.Status.ANSWERED
+            and self.reopenings_left > 0
+            and self.may_reopen_by_date
+            and self.personal_data_erased_at is None
+        )
+
+    @property
+    def may_be_published(self) -> bool:
+        """A suggestion or idea whose citizen agreed to its publication, once answered."""
+        return (
+            self.publication_consent
+            and self.kind in self.PUBLISHABLE_KINDS
+            and self.status in (self.Status.ANSWERED, self.Status.CLOSED)
+        )
 
     def build_search_text(self) -> str:
         return normalize_search_text(f"{self.reference} {self.subject} {self.body}")
@@ -517,6 +591,9 @@ class SubmissionEvent(models.Model):
         ATTACHED = "attached", _("Joined a claim under review")
         CLARIFIED = "clarified", _("The official clarification was published")
         CORRECTED = "corrected", _("The official clarification was corrected")
+        RESOLVED = "resolved", _("The citizen confirmed the answer resolved the request")
+        REOPENED = "reopened", _("The citizen said the answer did not resolve the request")
+        PUBLISHED = "published", _("Published in “You said, we did” without the name")
 
     # Events that finish an item: the retention period of personal data counts from them.
     FINISHING_KINDS = (
@@ -526,6 +603,7 @@ class SubmissionEvent(models.Model):
         Kind.REJECTED,
         Kind.MERGED,
         Kind.CLARIFIED,
+        Kind.RESOLVED,
     )
     # Events whose public message is the answer to the citizen (the tracking page's first).
     ANSWER_KINDS = (Kind.ANSWERED, Kind.REJECTED, Kind.MERGED)
@@ -990,3 +1068,122 @@ class ClaimEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Claim events are an audit trail and cannot be deleted.")
+
+
+# --- "You said, we did" (issue 17): answered suggestions and ideas, published ------------
+
+
+class Decision(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    UNDER_STUDY = "under_study", _("Under study")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class PublicOutcomeQuerySet(models.QuerySet):
+    def published(self) -> "PublicOutcomeQuerySet":
+        """What the public sees: every row is published (withdrawing deletes it), newest
+        first; ministry and topic come with it."""
+        return self.select_related("ministry", "topic").order_by("-published_at", "-pk")
+
+    def count_by_ministry(self) -> dict[int, int]:
+        """{ministry id: number published}, one grouped query (the ministry pages)."""
+        rows = self.order_by().values_list("ministry_id").annotate(n=models.Count("pk"))
+        return {ministry_id: n for ministry_id, n in rows if ministry_id is not None}
+
+    def for_ministry(self, ministry) -> "PublicOutcomeQuerySet":
+        return self.filter(ministry=ministry)
+
+    def search(self, query: str) -> "PublicOutcomeQuerySet":
+        """Every word must occur in the normalised text (portal.text, as the news search:
+        Arabic without diacritics, hamza forms and Arabic-Indic digits folded)."""
+        terms = search_terms(_SEARCH_CONTROL.sub(" ", query or ""))
+        matches = self
+        for term in terms:
+            matches = matches.filter(search_text__contains=term)
+        return matches
+
+
+# Control characters (a NUL byte breaks PostgreSQL text parameters) are not words.
+_SEARCH_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+class PublicOutcome(models.Model):
+    """One answered suggestion or idea as the public reads it, after redaction
+    (``feedback.redaction``): never the citizen's name, contact details or files.
+
+    The citizen's words (``title`` in the citizen's language, ``text``) stay in the
+    language they were written in; what the staff write (``title`` in the other language,
+    ``reason``) may be given in both (modeltranslation). Written only by
+    ``workflow.publish``, which audits it on the request.
+    """
+
+    submission = models.OneToOneField(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="public_outcome",
+        verbose_name=_("request"),
+    )
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        related_name="public_outcomes",
+        verbose_name=_("ministry"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="public_outcomes", verbose_name=_("topic")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    language = models.CharField(
+        _("language of the citizen's text"), max_length=5, choices=settings.LANGUAGES
+    )
+    title = models.CharField(_("public title"), max_length=150)
+    text = models.TextField(_("public text (the citizen's words, redacted)"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("reason of the decision"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    objects = PublicOutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("“You said, we did” item")
+        verbose_name_plural = _("“You said, we did” items")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="outcome_published"),
+            models.Index(fields=["ministry", "-published_at"], name="outcome_ministry_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        parts = [self.text]
+        for code, _name in settings.LANGUAGES:
+            parts += [
+                getattr(self, f"title_{code}", "") or "",
+                getattr(self, f"reason_{code}", "") or "",
+            ]
+        self.search_text = normalize_search_text(" ".join(parts))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def _language_of(self, field: str) -> str:
+        """The language ``field`` is shown in now: the page's, or the other one it falls
+        back to (the page marks it with ``lang``)."""
+        current = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if getattr(self, f"{field}_{current}", ""):
+            return current
+        return next(
+            (code for code, _n in settings.LANGUAGES if getattr(self, f"{field}_{code}", "")),
+            current,
+        )
+
+    @property
+    def title_language(self) -> str:
+        return self._language_of("title")
+
+    @property
+    def reason_language(self) -> str:
+        return self._language_of("reason")

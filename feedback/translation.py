@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from feedback.models import CannedReply, PublicHoliday, Topic
+from feedback.models import CannedReply, PublicHoliday, PublicOutcome, Topic
 
 
 @register(Topic)
@@ -19,3 +19,10 @@ class PublicHolidayTranslationOptions(TranslationOptions):
 class CannedReplyTranslationOptions(TranslationOptions):
     fields = ("title", "body")
     required_languages = ("ar",)
+
+
+@register(PublicOutcome)
+class PublicOutcomeTranslationOptions(TranslationOptions):
+    # The staff's words, in one language or both; the citizen's text stays in its own.
+    fields = ("title", "reason")
+    required_languages = ()

@@ -20,15 +20,17 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from feedback import calendar, dailystats, mail, thumbnails
+from feedback import calendar, dailystats, mail, redaction, thumbnails
 from feedback.kept_uploads import KeptUploads
 from feedback.models import (
     Attachment,
     Claim,
     ClaimEvent,
+    Decision,
     Inquiry,
+    PublicOutcome,
     Submission,
     SubmissionEvent,
     Topic,
@@ -59,6 +61,7 @@ def submit(
     kept: KeptUploads | None = None,
     due_hours: int | None = None,
     then: Callable[[Submission], None] | None = None,
+    publication_consent: bool = False,
 ) -> Submission:
     """Store a citizen's submission, its attachments and its first event, all or nothing.
 
@@ -84,6 +87,8 @@ def submit(
                 name=name,
                 email=email,
                 phone=phone,
+                # Only a suggestion or an idea can be published: a complaint keeps False.
+                publication_consent=publication_consent and kind in Submission.PUBLISHABLE_KINDS,
                 consent_at=now,
                 privacy_notice_version=settings.FEEDBACK_PRIVACY_NOTICE_VERSION,
                 status=Submission.Status.SUBMITTED,
@@ -199,6 +204,10 @@ def _erasure_not_asked(item: Submission) -> bool:
     return item.erasure_requested_at is None and item.personal_data_erased_at is None
 
 
+def _publishable(item: Submission) -> bool:
+    return item.may_be_published and not PublicOutcome.objects.filter(submission=item).exists()
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move: who may make it, from which states, to which state."""
@@ -307,17 +316,62 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Erase the citizen's personal data now"),
             when=_has_personal_data,
         ),
-        # The citizen, from the tracking page: a rating closes an answered item (an item
-        # an officer closed can still be rated, once).
+        # The citizen, from the tracking page. A rating changes no status (once, after an
+        # answer); whether the request is finished is the citizen's other choice:
+        # "resolved" closes it, "not resolved" sends it back to the same ministry (issue 17,
+        # docs/decisions.md "Resolved, not resolved and the rating").
         Transition(
             "rate",
             CITIZEN,
             (S.ANSWERED, S.CLOSED),
-            S.CLOSED,
+            None,
             E.RATED,
             True,
             gettext_lazy("Rate the answer"),
             when=lambda item: item.rating is None,
+        ),
+        Transition(
+            "confirm_resolved",
+            CITIZEN,
+            (S.ANSWERED,),
+            S.CLOSED,
+            E.RESOLVED,
+            True,
+            gettext_lazy("Confirm the answer resolved the request (the citizen)"),
+        ),
+        # The limits (days since the answer, times, a reason) are checked on the locked row
+        # by ``reopen``, each refusal with its own message.
+        Transition(
+            "reopen",
+            CITIZEN,
+            (S.ANSWERED,),
+            S.IN_PROGRESS,
+            E.REOPENED,
+            True,
+            gettext_lazy("Say the answer did not resolve the request (the citizen)"),
+        ),
+        # ``close_unconfirmed_answers``: the citizen said neither within the days allowed.
+        Transition(
+            "close_unconfirmed",
+            SYSTEM,
+            (S.ANSWERED,),
+            S.CLOSED,
+            E.CLOSED,
+            True,
+            gettext_lazy("Close an answer the citizen did not confirm in time (automatic)"),
+            when=lambda item: not item.may_reopen_by_date,
+        ),
+        # "You said, we did": a moderator publishes an answered suggestion or idea whose
+        # citizen agreed, redacted, with the ministry's decision (``publish``).
+        Transition(
+            "publish",
+            MODERATOR,
+            (S.ANSWERED, S.CLOSED),
+            None,
+            E.PUBLISHED,
+            True,
+            gettext_lazy("Publish in “You said, we did”"),
+            when=_publishable,
         ),
         Transition(
             "request_erasure",
@@ -540,7 +594,7 @@ def _schedule_notifications(event: SubmissionEvent, submission: Submission) -> N
         # (A named function, not a partial: Django logs the callback's __qualname__.)
         transaction.on_commit(send, robust=True)
 
-    if event.kind in (E.ROUTED, E.REROUTED) and submission.ministry_id:
+    if event.kind in (E.ROUTED, E.REROUTED, E.REOPENED) and submission.ministry_id:
         enqueue(mail.notify_ministry, event.pk)
     if event.kind in (E.ANSWERED, E.REJECTED, E.MERGED, E.REROUTED) and submission.email:
         enqueue(mail.notify_citizen, event.pk)
@@ -702,7 +756,15 @@ def acknowledge(submission: Submission, *, actor, **fields) -> SubmissionEvent:
 def answer(submission: Submission, *, actor, public_message: str, **fields) -> SubmissionEvent:
     """The ministry's public answer, sent to the citizen and shown on the tracking page."""
     _require(public_message, _("Write the answer the citizen will see."))
-    return transition(submission.pk, "answer", actor=actor, public_message=public_message, **fields)
+
+    def apply(item: Submission) -> list[str]:
+        # The citizen's days to say "resolved" or "not resolved" count from the latest answer.
+        item.last_answered_at = timezone.now()
+        return ["last_answered_at"]
+
+    return transition(
+        submission.pk, "answer", actor=actor, public_message=public_message, apply=apply, **fields
+    )
 
 
 def send_back(submission: Submission, *, actor, internal_note: str, **fields) -> SubmissionEvent:
@@ -833,7 +895,8 @@ ACTIONS: dict[str, Callable[..., SubmissionEvent]] = {
 
 
 def rate(submission: Submission, *, rating: int, comment: str = "") -> Submission:
-    """The citizen's rating of the answer (once); an answered item is closed by it.
+    """The citizen's rating of the answer (once, answered or closed); the status does not
+    change: "resolved" and "not resolved" decide that (``confirm_resolved``, ``reopen``).
 
     After the erasure of the personal data the score is still taken, a comment is not
     (``InvalidInput``): it would be personal text that nothing erases again.
@@ -1149,11 +1212,11 @@ def link_clarification(
             apply=apply,
         )
         if clarifications.is_published(clarification):
-            publish(event.claim)
+            publish_claim(event.claim)
     return event
 
 
-def publish(claim: Claim) -> list[SubmissionEvent]:
+def publish_claim(claim: Claim) -> list[SubmissionEvent]:
     """The claim's clarification is out: the claim is published and every inquiry attached
     is answered; each asker gets one mail (``feedback.mail.notify_clarification``)."""
     with transaction.atomic():
@@ -1211,3 +1274,168 @@ def _mail_once_per_mailbox(events: Sequence[SubmissionEvent]) -> None:
             mail.notify_clarification.enqueue(event_id)
 
         transaction.on_commit(send, robust=True)
+
+
+# --- "Not resolved" (issue 17) -------------------------------------------------------------
+
+REOPEN_REASON_MAX = 1000
+
+
+def confirm_resolved(submission: Submission) -> Submission:
+    """The citizen says the answer resolved the request: it is closed (they may rate it)."""
+    try:
+        return transition(submission.pk, "confirm_resolved").submission
+    except NotAllowed:
+        raise InvalidInput(
+            _("This request is not waiting for your confirmation any more.")
+        ) from None
+
+
+def reopen(submission: Submission, *, reason: str) -> Submission:
+    """The citizen says the answer did not resolve the request, saying why: it goes back
+    to the same ministry (handling again, a new due date in working days from now).
+
+    Refused, each with its message: no reason, a reason over REOPEN_REASON_MAX
+    characters, more than FEEDBACK_REOPEN_DAYS after the answer, more often than
+    FEEDBACK_REOPEN_LIMIT, or after the erasure of the personal data (the reason is
+    personal text, which nothing would erase again).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the answer did not resolve your request."))
+    if len(reason) > REOPEN_REASON_MAX:
+        raise InvalidInput(
+            _("The reason must be %(limit)s characters or fewer (you entered %(count)s).")
+            % {"limit": local_number(REOPEN_REASON_MAX), "count": local_number(len(reason))}
+        )
+
+    def apply(item: Submission) -> list[str]:
+        # Checked on the locked row: a second tab may have reopened it a moment ago.
+        if item.personal_data_erased_at is not None:
+            raise InvalidInput(
+                _(
+                    "Your personal data was deleted from this request, so it cannot be reopened "
+                    "with a reason. Please send a new request."
+                )
+            )
+        if item.reopenings_left <= 0:
+            raise InvalidInput(
+                ngettext(
+                    "A request can be reopened only %(count)s time, and this one was already. "
+                    "Please send a new request.",
+                    "A request can be reopened only %(count)s times, and this one was already. "
+                    "Please send a new request.",
+                    settings.FEEDBACK_REOPEN_LIMIT,
+                )
+                % {"count": local_number(settings.FEEDBACK_REOPEN_LIMIT)}
+            )
+        if not item.may_reopen_by_date:
+            raise InvalidInput(
+                ngettext(
+                    "An answer can be reopened within %(days)s day of it; this one is older. "
+                    "Please send a new request.",
+                    "An answer can be reopened within %(days)s days of it; this one is older. "
+                    "Please send a new request.",
+                    settings.FEEDBACK_REOPEN_DAYS,
+                )
+                % {"days": local_number(settings.FEEDBACK_REOPEN_DAYS)}
+            )
+        item.reopen_count += 1
+        item.reopen_reason = reason
+        item.due_at = calendar.due_date(item.topic.response_days)
+        return ["reopen_count", "reopen_reason", "due_at"]
+
+    try:
+        return transition(submission.pk, "reopen", apply=apply).submission
+    except NotAllowed:
+        raise InvalidInput(
+            _("This request is not waiting for your confirmation any more.")
+        ) from None
+
+
+def close_unconfirmed(submission: Submission) -> SubmissionEvent | None:
+    """Close an answer whose citizen said neither "resolved" nor "not resolved" within
+    FEEDBACK_REOPEN_DAYS (``close_unconfirmed_answers``); None when it moved meanwhile."""
+    with translation.override(submission.language or settings.LANGUAGE_CODE):
+        message = ngettext(
+            "Closed: no reply came within %(days)s day of the answer.",
+            "Closed: no reply came within %(days)s days of the answer.",
+            settings.FEEDBACK_REOPEN_DAYS,
+        ) % {"days": local_number(settings.FEEDBACK_REOPEN_DAYS)}
+    try:
+        return transition(submission.pk, "close_unconfirmed", public_message=message)
+    except (NotAllowed, Submission.DoesNotExist):
+        return None
+
+
+# --- "You said, we did" (issue 17) ---------------------------------------------------------
+
+
+def publish(
+    submission: Submission,
+    *,
+    actor,
+    title_ar: str = "",
+    title_en: str = "",
+    text: str,
+    decision: str,
+    reason_ar: str = "",
+    reason_en: str = "",
+    internal_note: str = "",
+    expected_status: str | None = None,
+) -> SubmissionEvent:
+    """A moderator publishes an answered suggestion or idea, with the ministry's decision.
+
+    The citizen agreed on the form; the text is theirs after redaction. Refused while the
+    title or the text still holds something ``feedback.redaction`` finds (an unmasked
+    number or address), or without a title, a text, a decision or its reason.
+    """
+    title_ar, title_en, text = title_ar.strip(), title_en.strip(), text.strip()
+    reason_ar, reason_en = reason_ar.strip(), reason_en.strip()
+    if not (title_ar or title_en):
+        raise InvalidInput(_("Give the public title, in Arabic or English or both."))
+    _require(text, _("The public text cannot be empty."))
+    if decision not in Decision.values:
+        raise InvalidInput(_("Choose the ministry's decision."))
+    if not (reason_ar or reason_en):
+        raise InvalidInput(_("Give the reason of the decision, in Arabic or English or both."))
+    for words in (title_ar, title_en, text, reason_ar, reason_en):
+        found = redaction.find(words)
+        if found:
+            raise InvalidInput(
+                _(
+                    "The text still holds what looks like a %(what)s: mask it (or remove it) "
+                    "before publishing."
+                )
+                % {"what": found[0].label}
+            )
+
+    def apply(item: Submission) -> list[str]:
+        if item.ministry_id is None:  # (a superuser answering an unrouted item)
+            raise InvalidInput(_("Only a request answered by a ministry can be published."))
+        PublicOutcome.objects.create(
+            submission=item,
+            ministry=item.ministry,
+            topic=item.topic,
+            kind=item.kind,
+            language=item.language,
+            title_ar=title_ar,
+            title_en=title_en,
+            text=text,
+            decision=decision,
+            reason_ar=reason_ar,
+            reason_en=reason_en,
+        )
+        return []
+
+    return transition(
+        submission.pk,
+        "publish",
+        actor=actor,
+        expected_status=expected_status,
+        internal_note=internal_note,
+        apply=apply,
+    )
+
+
+ACTIONS["publish"] = publish

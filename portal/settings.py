@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "campaigns",
     "accountability",
     "crisis",
+    # "You said, we did": the public pages of published suggestions (issue 17).
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -446,6 +448,17 @@ if FEEDBACK_INQUIRY_RESPONSE_HOURS < 1:
 FEEDBACK_MAIL_ATTEMPTS = env_int("FEEDBACK_MAIL_ATTEMPTS", 16 if TASKS_BACKEND == "database" else 1)
 FEEDBACK_MAIL_RETRY_SECONDS = env_int("FEEDBACK_MAIL_RETRY_SECONDS", 5)
 FEEDBACK_MAIL_RETRY_MAX_SECONDS = env_int("FEEDBACK_MAIL_RETRY_MAX_SECONDS", 60 * 60)
+
+# --- "Not resolved" (issue 17) ---
+# Days (calendar days, from the latest answer) in which the citizen may say the answer did
+# not resolve the request; after them an answer nobody confirmed is closed by
+# ``close_unconfirmed_answers``. How often one request may be reopened that way.
+FEEDBACK_REOPEN_DAYS = env_int("FEEDBACK_REOPEN_DAYS", 14)
+FEEDBACK_REOPEN_LIMIT = env_int("FEEDBACK_REOPEN_LIMIT", 1)
+if FEEDBACK_REOPEN_DAYS < 1 or FEEDBACK_REOPEN_LIMIT < 0:
+    raise ConfigurationError(
+        "FEEDBACK_REOPEN_DAYS must be at least 1 and FEEDBACK_REOPEN_LIMIT at least 0."
+    )
 
 # --- Feedback staff dashboard ---
 # Seconds the dashboard's numbers are shared by everyone of the same scope (all ministries,

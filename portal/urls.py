@@ -77,6 +77,8 @@ urlpatterns += i18n_patterns(
     path("ministries/", include("accountability.urls")),
     path("alerts/", include(crisis_urls.public_patterns)),
     path("staff/crisis/", include(crisis_urls.staff_patterns)),
+    # "You said, we did": published suggestions and ideas with the ministries' decisions.
+    path("you-said-we-did/", include("outcomes.urls")),
     # Staff pages (dashboard, queue, inbox, items) at /<lang>/staff/, behind the second factor.
     path("staff/", include("feedback.urls.staff")),
     prefix_default_language=True,

@@ -161,6 +161,18 @@ class SubmissionForm(KeptUploadsMixin, CitizenForm):
             "Up to 3 files: JPEG, PNG or WebP photos, or PDF documents, 5 MB each. Location data is removed from photos."
         ),
     )
+    publication_consent = forms.BooleanField(
+        label=_(
+            "If this is a suggestion or an idea: I agree that, once answered, it may be "
+            "published on the portal in “You said, we did” with the ministry's decision, "
+            "without my name or contact details."
+        ),
+        help_text=_(
+            "Optional. Moderators remove anything that could identify you before publishing. "
+            "Complaints are never published."
+        ),
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_(
             "I agree that my request and the details I gave are processed as described in the privacy notice."
@@ -319,3 +331,38 @@ class ErasureRequestForm(CitizenForm):
         ),
         error_messages={"required": _("Tick the box to confirm that you want this.")},
     )
+
+
+REOPEN_REASON_MAX = 1000  # the same bound as ``workflow.REOPEN_REASON_MAX``
+
+
+class ResolvedForm(CitizenForm):
+    """ "Resolved": nothing to fill in; the button says what it does."""
+
+
+class ReopenForm(CitizenForm):
+    """ "Not resolved": why, in the citizen's words (required, bounded)."""
+
+    reason = CitizenTextField(
+        label=_("Why did the answer not resolve your request?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The ministry reads this. Do not include other people's personal details."),
+        error_messages={"required": _("Say why the answer did not resolve your request.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(
+                _("Say why the answer did not resolve your request."), code="required"
+            )
+        if len(reason) > REOPEN_REASON_MAX:
+            raise ValidationError(
+                _("The reason must be %(limit)s characters or fewer (you entered %(count)s)."),
+                code="max_length",
+                params={
+                    "limit": local_number(REOPEN_REASON_MAX),
+                    "count": local_number(len(reason)),
+                },
+            )
+        return reason

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import CannedReply, Claim, Submission
+from feedback import redaction
+from feedback.models import CannedReply, Claim, Decision, Submission
 from feedback.references import normalize_reference
 from portal.forms import CitizenTextField, ErrorSummaryMixin, OneLineField
 from portal.models import Ministry
@@ -283,6 +284,100 @@ class AttachForm(ActionForm):
         data = super().clean()
         if not data.get("claim") and not data.get("summary", "").strip():
             self.add_error("summary", _("Choose a claim under review, or write the new claim."))
+
+
+class PublishForm(ActionForm):
+    """ "You said, we did": the public version of an answered suggestion or idea.
+
+    The title and text start as the citizen's, masked by ``feedback.redaction`` (in the
+    citizen's language); the highlighted original shows the moderator what was found. The
+    staff write the decision's reason, in Arabic, English or both (and may add a title in
+    the other language). ``workflow.publish`` refuses a text still holding a finding.
+    """
+
+    has_public_message = False
+    title_ar = OneLineField(label=_("Public title in Arabic"), required=False, max_length=150)
+    title_en = OneLineField(label=_("Public title in English"), required=False, max_length=150)
+    text = CitizenTextField(
+        label=_("Public text (the citizen's words, without their name)"),
+        max_length=5000,
+        widget=_textarea(8),
+        error_messages={"required": _("The public text cannot be empty.")},
+    )
+    decision = forms.ChoiceField(
+        label=_("The ministry's decision"),
+        choices=[("", _("Choose the decision")), *Decision.choices],
+        error_messages={"required": _("Choose the ministry's decision.")},
+    )
+    reason_ar = CitizenTextField(
+        label=_("Reason of the decision, in Arabic"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=_textarea(3),
+    )
+    reason_en = CitizenTextField(
+        label=_("Reason of the decision, in English"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=_textarea(3),
+    )
+    checked = forms.BooleanField(
+        label=_(
+            "I read the public text: it names no one and holds no contact details, "
+            "civil ID, plate or other personal data."
+        ),
+        error_messages={"required": _("Tick the box to confirm you checked the text.")},
+    )
+    field_order = [
+        "title_ar",
+        "title_en",
+        "text",
+        "decision",
+        "reason_ar",
+        "reason_en",
+        "checked",
+        "internal_note",
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        item = self.submission
+        language = item.language if item.language in ("ar", "en") else "ar"
+        self.initial.setdefault(f"title_{language}", redaction.mask(item.subject, language))
+        self.initial.setdefault("text", redaction.mask(item.body, language))
+        self.findings = redaction.find(item.subject) + redaction.find(item.body)
+        self.highlighted_subject = redaction.highlight(item.subject)
+        self.highlighted_body = redaction.highlight(item.body)
+        for name in ("title_ar", "reason_ar"):
+            self.fields[name].widget.attrs.update({"lang": "ar", "dir": "rtl"})
+        for name in ("title_en", "reason_en"):
+            self.fields[name].widget.attrs.update({"lang": "en", "dir": "ltr"})
+        self.fields["text"].widget.attrs.update({"lang": item.language, "dir": "auto"})
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title_ar") or data.get("title_en")) and "title_ar" not in self.errors:
+            self.add_error("title_ar", _("Give the public title, in Arabic or English or both."))
+        if not (data.get("reason_ar") or data.get("reason_en")) and "reason_ar" not in self.errors:
+            self.add_error(
+                "reason_ar", _("Give the reason of the decision, in Arabic or English or both.")
+            )
+        for name in ("title_ar", "title_en", "text", "reason_ar", "reason_en"):
+            found = redaction.find(data.get(name) or "")
+            if found and name not in self.errors:
+                self.add_error(
+                    name,
+                    _(
+                        "The text still holds what looks like a %(what)s: mask it (or remove "
+                        "it) before publishing."
+                    )
+                    % {"what": found[0].label},
+                )
+        return data
+
+    def workflow_arguments(self) -> dict:
+        data = super().workflow_arguments()
+        data.pop("checked", None)
         return data
 
 
@@ -300,6 +395,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "note": NoteForm,
     "erase": EraseForm,
     "attach": AttachForm,
+    "publish": PublishForm,
 }
 
 

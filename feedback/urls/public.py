@@ -15,6 +15,8 @@ urlpatterns = [
     path("track/", public.track, name="track"),
     path("track/<str:token>/", public.track_link, name="track_link"),
     path("track/<str:token>/rate/", public.rate, name="rate"),
+    path("track/<str:token>/resolved/", public.resolved, name="resolved"),
+    path("track/<str:token>/not-resolved/", public.reopen, name="reopen"),
     path("track/<str:token>/erase/", public.request_erasure, name="request_erasure"),
     path("track/<str:token>/files/<int:pk>/", public.citizen_attachment, name="citizen_attachment"),
     path(

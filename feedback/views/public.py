@@ -16,10 +16,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import clarifications, confirmation, formpage, ratelimit, thumbnails, workflow
-from feedback.forms.public import ErasureRequestForm, RatingForm, SubmissionForm, TrackForm
+from feedback.forms.public import (
+    ErasureRequestForm,
+    RatingForm,
+    ReopenForm,
+    ResolvedForm,
+    SubmissionForm,
+    TrackForm,
+)
 from feedback.models import FORM_KINDS, Attachment, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal import attribution, pagecache
+from portal.formatting import local_date
 from portal.http import client_address
 
 logger = logging.getLogger(__name__)
@@ -67,6 +75,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     files=data["attachments"],
                     kept=form.kept_uploads,
+                    publication_consent=data["publication_consent"],
                 )
             except Exception as error:
                 # workflow.submit is all or nothing: no row and no file is left behind.
@@ -260,9 +269,14 @@ def _render_tracking(
     rating_form: RatingForm | None = None,
     status: int = 200,
     csrf_token: str | None = None,
+    reopen_form: ReopenForm | None = None,
+    choice_error: str = "",
+    refused_reason: str = "",
 ) -> HttpResponse:
     if rating_form is None and submission.can_be_rated:
         rating_form = RatingForm()
+    if reopen_form is None and submission.may_reopen:
+        reopen_form = ReopenForm()
     events = list(submission.public_events)
     token = make_token(submission.reference)
     context = {
@@ -281,6 +295,17 @@ def _render_tracking(
         "private_link": request.build_absolute_uri(tracking_path(submission.reference)),
         "rating_form": rating_form if submission.can_be_rated else None,
         **_claim_context(submission),
+        # "Resolved" / "not resolved" after an answer (issue 17): the rating form shows
+        # once the citizen chose "resolved", or when "not resolved" is no longer possible.
+        "awaits_confirmation": submission.awaits_confirmation,
+        "resolved_form": ResolvedForm() if submission.awaits_confirmation else None,
+        "reopen_form": reopen_form if submission.may_reopen else None,
+        "choice_error": choice_error,
+        # What the citizen typed when "not resolved" was refused: shown back, not lost.
+        "refused_reason": refused_reason if choice_error else "",
+        "rating_now": submission.can_be_rated
+        and (not submission.awaits_confirmation or not submission.may_reopen),
+        "reopen_days": settings.FEEDBACK_REOPEN_DAYS,
     }
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
@@ -329,10 +354,74 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     except workflow.AlreadyRated:
         pass  # a second tab, a double click: the page shows the first rating
     else:
+        messages.success(request, _("Thank you for your rating. The ministry will see it."))
+    return redirect("feedback:track_link", token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def resolved(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen says the answer resolved the request: it is closed; they may rate it."""
+    submission = _submission_for_token(token)
+    if submission is None:
+        return _link_not_found(request)
+    try:
+        workflow.confirm_resolved(submission)
+    except workflow.InvalidInput:
+        pass  # a second tab, a double click: the page shows the state it is in
+    else:
         messages.success(
             request,
-            _("Thank you for your rating. The ministry will see it, and your request is closed."),
+            _("Thank you. Your request is closed as resolved. You can rate the answer below."),
         )
+    return redirect("feedback:track_link", token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def reopen(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen says the answer did not resolve the request, and why: it goes back to
+    the same ministry. Every refusal is said on the page, with the reason kept."""
+    submission = _submission_for_token(token)
+    if submission is None:
+        return _link_not_found(request)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_tracking(
+            request,
+            submission,
+            reopen_form=form,
+            status=400,
+            # (A page opened before the days ran out: the form is no longer shown.)
+            choice_error="" if submission.may_reopen else " ".join(form.errors.get("reason", [])),
+            refused_reason=request.POST.get("reason", ""),
+        )
+    reason = form.cleaned_data["reason"]
+    try:
+        reopened = workflow.reopen(submission, reason=reason)
+    except workflow.InvalidInput as error:
+        form.add_error("reason", str(error))
+        # Past the days or the times allowed the form is no longer offered: the error and
+        # the text typed are shown above the choices instead.
+        return _render_tracking(
+            request,
+            submission,
+            reopen_form=form,
+            status=400,
+            choice_error=str(error) if not submission.may_reopen else "",
+            refused_reason=reason,
+        )
+    messages.success(
+        request,
+        _(
+            "Your request was sent back to the %(ministry)s with your reason. The new answer "
+            "is expected by %(date)s."
+        )
+        % {
+            "ministry": submission.ministry.name if submission.ministry else "",
+            "date": local_date(reopened.due_at),
+        },
+    )
     return redirect("feedback:track_link", token=token)
 
 

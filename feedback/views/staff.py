@@ -48,6 +48,9 @@ OUTCOMES = {
     "note": gettext_lazy("Your internal note on %(reference)s was added (staff only)."),
     "erase": gettext_lazy("The personal data of the citizen of %(reference)s was erased."),
     "attach": gettext_lazy("%(reference)s was attached to its claim under review."),
+    "publish": gettext_lazy(
+        "%(reference)s was published in “You said, we did”, without the citizen's name."
+    ),
 }
 
 

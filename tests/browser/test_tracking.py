@@ -83,7 +83,11 @@ def test_the_tracking_page_answer_files_copy_rating_and_erasure(
     assert ANSWER in page.locator(".answer").inner_text()
     preview = page.locator(".attachment__preview")
     preview.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.attachment__preview').complete")
+    # Waited for in one evaluation: wait_for_function's polling evaluates strings in the
+    # page, which the CSP (no 'unsafe-eval') refuses once the image is not loaded at once.
+    preview.evaluate(
+        "image => image.complete || new Promise(done => image.addEventListener('load', done))"
+    )
     assert preview.evaluate("image => image.naturalWidth") == 320
     assert page.locator(".attachment__icon").inner_text() == "PDF"
 

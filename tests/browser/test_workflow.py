@@ -90,6 +90,9 @@ def test_submit_route_answer_track_and_rate(site, new_page):
     fits_the_screen(citizen, PHONE)
     screenshot(citizen, "workflow-track-rate-form-ar-phone")
     assert_accessible(citizen)
+    # "Resolved" first (issue 17): the request is closed, then the rating is offered.
+    citizen.get_by_role("button", name="نعم، حُلّ طلبي").click()
+    citizen.wait_for_selector("#rating-title")
     citizen.get_by_label("4 – مفيد").check()
     citizen.get_by_label("تعليق (اختياري)").fill("شكراً على السرعة")
     citizen.get_by_role("button", name="أرسل تقييمي").click()

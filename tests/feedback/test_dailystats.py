@@ -87,6 +87,9 @@ ACTIONS = [
     "note",
     "erase",
     "rate",
+    "confirm_resolved",
+    "reopen",
+    "close_unconfirmed",
     "request_erasure",
     "erase_expired",
 ]
@@ -124,6 +127,14 @@ def perform(action, item, other, ministry, actors, topic, moment):
             workflow.erase(item, actor=moderator)
         elif action == "rate":
             workflow.rate(item, rating=1 + item.pk % 5)
+        elif action == "confirm_resolved":
+            workflow.confirm_resolved(item)
+        elif action == "reopen":
+            workflow.reopen(item, reason=f"Not resolved {moment}")
+        elif action == "close_unconfirmed":
+            # As if the citizen's days had passed: the answer is older than they are.
+            Submission.objects.filter(pk=item.pk).update(last_answered_at=None)
+            workflow.close_unconfirmed(item)
         elif action == "request_erasure":
             workflow.request_erasure(item)
         elif action == "erase_expired":
@@ -226,6 +237,9 @@ def check_agreement(steps, ministry_a, ministry_b, moderator, officer_a, officer
             assert binned == incremental_figures[key].median(measure)
             middle = sorted(values)[(len(values) - 1) // 2 : len(values) // 2 + 1]
             assert abs(binned - exact) <= max(half_bin(v) for v in middle) + 1e-9
+    # Reopenings: exactly the citizens' "not resolved" (the only way back from an answer).
+    reopened = SubmissionEvent.objects.filter(kind=SubmissionEvent.Kind.REOPENED).count()
+    assert sum(DailyStat.objects.values_list("reopenings", flat=True)) == reopened
     # Status counts equal the items' statuses.
     counts = stats.summary(None).by_status
     for status in Submission.Status.values:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from feedback import demo_history, stats
-from feedback.models import Submission, SubmissionEvent, Topic
+from feedback.models import PublicOutcome, Submission, SubmissionEvent, Topic
 
 
 @pytest.mark.django_db
@@ -17,12 +17,19 @@ def test_load_demo_adds_topics_and_requests_in_several_states_once():
     statuses = set(Submission.objects.values_list("status", flat=True))
     assert statuses == set(Submission.Status.values)  # every state of the workflow
     stories = Submission.objects.filter(reference__startswith="TW-DEMQ-")
-    assert stories.count() == 11
+    assert stories.count() == 12
     # The past year behind the public statistics (feedback/demo_history.py), created once.
     history = Submission.objects.filter(reference__startswith="TW-DEMH-")
     assert history.count() == sum(volume for _topic, volume in demo_history.VOLUMES)
     kinds = set(SubmissionEvent.objects.values_list("kind", flat=True))
     assert {"sent_back", "rerouted", "merged", "rated", "answered"} <= kinds
+    # Issue 17: a request the citizen reopened, and two "You said, we did" items.
+    assert {"reopened", "resolved", "published"} <= kinds
+    reopened = Submission.objects.get(reference="TW-DEMQ-NNNN")
+    assert (reopened.status, reopened.reopen_count) == ("in_progress", 1)
+    assert reopened.reopen_reason and reopened.ministry == reopened.topic.ministry
+    assert PublicOutcome.objects.count() == 2
+    assert all(o.submission.publication_consent for o in PublicOutcome.objects.all())
     assert Submission.objects.get(reference="TW-DEMQ-JJJJ").duplicate_of.reference == (
         "TW-DEMQ-AAAA"
     )

@@ -20,10 +20,11 @@ def test_citizen_rates_the_answer_once_and_staff_see_it(
     response = client.post(f"{link}rate/", {"rating": "4", "comment": "Quick and clear."})
     assert response.status_code == 302 and response["Location"] == link
     answered.refresh_from_db()
+    # The rating changes no status (issue 17: "resolved" or "not resolved" does).
     assert (answered.rating, answered.rating_comment, answered.status) == (
         4,
         "Quick and clear.",
-        S.CLOSED,
+        S.ANSWERED,
     )
     assert answered.rated_at is not None
     page = client.get(link).content.decode()

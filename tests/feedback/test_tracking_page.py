@@ -274,8 +274,9 @@ def test_the_erasure_is_a_quiet_link_to_its_own_page(answered):
 @pytest.mark.parametrize(
     ("language", "effect", "thanks"),
     [
-        ("en", "Your rating closes the request", "Thank you for your rating."),
-        ("ar", "يُغلق تقييمك الطلب", "شكرًا لك على تقييمك."),
+        # (Issue 17: a rating changes no status; "resolved" closes the request.)
+        ("en", "it does not change the state of your request", "Thank you for your rating."),
+        ("ar", "ولا يغيّر حالة طلبك", "شكرًا لك على تقييمك."),
     ],
 )
 def test_the_rating_says_what_it_does_and_thanks(answered, language, effect, thanks):
@@ -293,7 +294,7 @@ def test_the_rating_says_what_it_does_and_thanks(answered, language, effect, tha
     client.post(link + "rate/", {"rating": "1"})
     assert thanks not in client.get(link).content.decode()
     answered.refresh_from_db()
-    assert (answered.rating, answered.status) == (4, S.CLOSED)
+    assert (answered.rating, answered.status) == (4, S.ANSWERED)
 
 
 @pytest.mark.django_db

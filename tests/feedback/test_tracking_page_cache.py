@@ -33,7 +33,8 @@ def test_the_stored_page_is_the_rendered_page_with_each_visitors_token(
     fresh = rendered.get(link)
     assert _without_tokens(second.content) == _without_tokens(fresh.content)
     assert _without_tokens(first.content) == _without_tokens(fresh.content)
-    assert len(TOKEN.findall(second.content)) == 1  # the rating (the erasure has its page)
+    # "Resolved" and the rating (the erasure has its page).
+    assert len(TOKEN.findall(second.content)) == 2
     assert TOKEN.findall(first.content)[0] != TOKEN.findall(second.content)[0]
     assert b"csrf-token-slot" not in second.content
     for response in (first, second):
@@ -65,4 +66,4 @@ def test_a_change_by_staff_shows_at_once(client, topic, ministry_a, officer_a):
     )
     page = client.get(link).content.decode()
     assert "The appointment system was fixed today." in page
-    assert "Rate the answer" in page
+    assert "Did the answer resolve your request?" in page

@@ -33,6 +33,8 @@ ALLOWED = {
     "erase": ({"moderator", "admin_user"}, set(S.values)),
     # Inquiries only (tests/feedback/test_claims.py takes it per role and state).
     "attach": ({"moderator", "admin_user"}, {S.SUBMITTED}),
+    # "You said, we did" (issue 17): moderators, once the request is answered.
+    "publish": ({"moderator", "admin_user"}, {S.ANSWERED, S.CLOSED}),
 }
 INQUIRY_ONLY = {"attach"}
 TARGET = {
@@ -48,11 +50,15 @@ TARGET = {
     "note": None,
     "erase": None,
     "attach": S.IN_PROGRESS,
+    "publish": None,
 }
 # The actions without a staff account: the citizen's (by the private link) and the
 # system's (the retention purge): (actor role, states, target).
 WITHOUT_STAFF = {
-    "rate": (workflow.CITIZEN, {S.ANSWERED, S.CLOSED}, S.CLOSED),
+    "rate": (workflow.CITIZEN, {S.ANSWERED, S.CLOSED}, None),
+    "confirm_resolved": (workflow.CITIZEN, {S.ANSWERED}, S.CLOSED),
+    "reopen": (workflow.CITIZEN, {S.ANSWERED}, S.IN_PROGRESS),
+    "close_unconfirmed": (workflow.SYSTEM, {S.ANSWERED}, S.CLOSED),
     "request_erasure": (workflow.CITIZEN, set(S.values), None),
     "erase_expired": (workflow.SYSTEM, set(S.values), None),
     # An inquiry answered by its claim's clarification, and told of a correction.
@@ -71,7 +77,17 @@ def arguments(action, topic, ministry_b):
         "answer": {"public_message": "Fixed on Sunday."},
         "send_back": {"internal_note": "Not ours: this is about a labour contract."},
         "note": {"internal_note": "Called the citizen back."},
+        "publish": {
+            "title_en": "Longer opening hours",
+            "text": "Please open the health centre in the evening.",
+            "decision": "adopted",
+            "reason_en": "Open until 10 pm since March.",
+        },
     }.get(action, {})
+
+
+# What an item needs besides its state for an action (a publishable suggestion).
+ITEM_FIELDS = {"publish": {"kind": "suggestion", "publication_consent": True}}
 
 
 def test_the_table_matches_the_design():
@@ -122,7 +138,7 @@ def test_every_action_per_role_and_state(request, action, status, topic, ministr
     roles_allowed, states_allowed = ALLOWED[action]
     for persona in PERSONAS:
         user = request.getfixturevalue(persona)
-        submission = in_state(status, topic, ministry_a)
+        submission = in_state(status, topic, ministry_a, **ITEM_FIELDS.get(action, {}))
         events_before = submission.events.count()
         call = workflow.ACTIONS[action]
         sees_it = not (persona.startswith("officer") and status == S.SUBMITTED)

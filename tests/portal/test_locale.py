@@ -30,6 +30,7 @@ def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path, mon
         "campaigns",
         "accountability",
         "crisis",
+        "outcomes",
         "templates",
     ):
         shutil.copytree(

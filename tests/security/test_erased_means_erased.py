@@ -25,6 +25,8 @@ CITIZEN_POSTS = {
     "track": lambda item: "/en/feedback/track/",
     "track_link": None,
     "rate": lambda item: track_url(item) + "rate/",
+    "reopen": lambda item: track_url(item) + "not-resolved/",  # the reason: refused once erased
+    "resolved": lambda item: track_url(item) + "resolved/",
     "request_erasure": lambda item: track_url(item) + "erase/",  # GET shows the form
     "citizen_attachment": None,  # GET, and nothing once erased
     "citizen_thumbnail": None,
@@ -112,6 +114,7 @@ def test_a_rating_after_the_erasure_keeps_the_score_and_refuses_a_comment(
     """The page offers no comment box any more; a comment sent from a page opened before
     the erasure is refused with a translated message, and kept on the form."""
     link = track_url(item)
+    client.post(link + "resolved/")  # "resolved" first: then the rating is offered (issue 17)
     assert 'name="comment"' in client.get(link).content.decode()
     erased = erased_item(item, moderator, django_capture_on_commit_callbacks)
     page = client.get(link).content.decode()
