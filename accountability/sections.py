@@ -1,25 +1,34 @@
-"""Parts of a ministry's page that other features fill in, once they exist.
+"""Parts of a ministry's page that other features fill in: its clarifications (news) and
+its "you said, we did" items (feedback, listed by the outcomes app).
 
-HOOKS (issue 17): the page shows these sections only when they return something, so it
-depends on neither feature. Each must read its app's public API only, in a fixed number
-of queries, and what it shows must change the page cache's version when it changes (as
-news articles do, news/signals.py), or show up to five minutes late.
+Each reads its app's public API only, in a fixed number of queries; what it shows changes
+the page cache's version when it changes (news and outcomes bump it, see their signals),
+or shows up to five minutes late.
 """
 
+from django.urls import reverse
+from django.utils.http import urlencode
 
-def clarifications(ministry) -> list:
-    """HOOK: the ministry's published clarifications (``news.Clarification``, being added
-    on another branch), newest first, at most a handful; each needs ``title``,
-    ``get_absolute_url()`` and ``publish_at``. Empty until that model exists."""
-    return []
+from feedback.models import PublicOutcome
+from news.models import Clarification
 
-
-def published_outcomes(ministry) -> int | None:
-    """HOOK: how many "you said, we did" items of this ministry are published (issue 17,
-    point 3, another branch); None hides the line until that list exists."""
-    return None
+CLARIFICATIONS_SHOWN = 5
 
 
-def published_outcomes_url(ministry) -> str | None:
-    """HOOK: the public "you said, we did" list filtered to this ministry."""
-    return None
+def clarifications(ministry) -> list[Clarification]:
+    """The ministry's published clarifications, newest first, at most a handful."""
+    return list(
+        Clarification.objects.published()
+        .filter(ministry=ministry)
+        .order_by("-published_at", "-pk")[:CLARIFICATIONS_SHOWN]
+    )
+
+
+def published_outcomes(ministry) -> int:
+    """How many "you said, we did" items of this ministry are published."""
+    return PublicOutcome.objects.published().for_ministry(ministry).count()
+
+
+def published_outcomes_url(ministry) -> str:
+    """The public "you said, we did" list filtered to this ministry."""
+    return f"{reverse('outcomes:list')}?{urlencode({'ministry': ministry.slug})}"

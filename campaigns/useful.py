@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 
 from portal import ratelimit
 
-# URL names of the pages that ask the question. The clarification pages add theirs.
-QUESTION_PAGES = frozenset({"news:detail"})
+# URL names of the pages that ask the question: articles and clarifications.
+QUESTION_PAGES = frozenset({"news:detail", "clarifications:detail"})
 MAX_PAGE_LENGTH = 300
 
 

@@ -17,7 +17,7 @@ from feedback import clarifications, confirmation, formpage, ratelimit, workflow
 from feedback.forms.inquiry import CLAIM_MAX, InquiryForm
 from feedback.models import Inquiry, Kind, Topic
 from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS, _is_anonymous
-from portal import pagecache
+from portal import attribution, pagecache
 from portal.http import client_address
 from portal.text import one_line
 
@@ -29,12 +29,14 @@ SUBJECT_LENGTH = 120
 NOT_ASKED_BEFORE_SENDING = ("where_seen", "consent")
 
 
+@attribution.accepts  # a campaign link may open it (portal/attribution.py)
 @ratelimit.refuse_large_bodies_over_the_limit("submit_address", larger_than=FORM_TEXT_BYTES)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        if _is_anonymous(request) and not request.META.get("QUERY_STRING"):
+        query = attribution.without_code(request.META.get("QUERY_STRING", ""))
+        if _is_anonymous(request) and not query:
             # The blank form is the same for every anonymous visitor but for the CSRF
             # token: stored once per language, like the feedback form (feedback.formpage).
             return pagecache.page_with_csrf_token(
@@ -81,6 +83,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         if temporary:
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    attribution.record(request, submission)
     response = redirect("feedback:sent")
     confirmation.remember(response, submission.reference)
     return response

@@ -101,3 +101,28 @@ def test_a_link_to_the_form_for_a_topic_opens_it_with_the_topic_chosen(topic, ca
     html = browser.get(form_url).content.decode()
     assert re.search(rf'<option value="{topic.pk}"[^>]*selected', html)
     assert CODE_FIELD.findall(html) == [link.code]
+
+
+def test_an_inquiry_from_a_campaign_link_records_its_campaign(campaign, channel_x):
+    """The "is this true?" form takes the same code: a campaign against a rumour counts the
+    questions its links brought."""
+    link = make_link(campaign, channel_x, "/ar/feedback/ask/")
+    browser = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER)
+    form_url = browser.get(f"/c/{link.code}")["Location"]
+    html = browser.get(form_url).content.decode()
+    assert CODE_FIELD.findall(html) == [link.code]
+    # The stored blank form is shared: a visitor without a code gets an empty field.
+    assert CODE_FIELD.findall(Client().get("/ar/feedback/ask/").content.decode()) == [""]
+    sent = browser.post(
+        form_url,
+        {
+            "claim": "رسالة تقول إن الدراسة معلقة الأسبوع القادم",
+            "where_seen": "whatsapp",
+            "consent": "on",
+            "website": "",
+            "csrfmiddlewaretoken": TOKEN.search(html).group(1),
+            "c": link.code,
+        },
+    )
+    assert sent.status_code == 302
+    assert Outcome.objects.get().item == Submission.objects.get(kind="inquiry")

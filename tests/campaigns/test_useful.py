@@ -108,3 +108,15 @@ def test_a_preview_does_not_ask(editor, client_as):
     draft = make_article(status="draft")
     html = client_as(editor).get(f"/ar/news/preview/{draft.pk}/").content.decode()
     assert 'action="/ar/useful/"' not in html
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_clarification_pages_ask_too_and_their_answers_count(language):
+    from tests.factories import make_clarification
+
+    clarification = make_clarification()
+    page = f"/clarifications/{clarification.slug}/"
+    html = Client().get(f"/{language}{page}").content.decode()
+    assert f'name="page" value="{page}"' in html
+    visitor("198.51.100.7").post(f"/{language}/useful/", {"page": page, "answer": "yes"})
+    assert answers(page) == {"useful_yes": 1}
