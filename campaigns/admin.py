@@ -8,15 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from campaigns.models import Campaign, Kpi, Link, Post
+from portal.admin_choices import BlankChoiceWords
 
 
-class KpiInline(admin.TabularInline):
+class KpiInline(BlankChoiceWords, admin.TabularInline):
     model = Kpi
     extra = 1
     fields = ("metric", "channel", "target")
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(BlankChoiceWords, admin.TabularInline):
     model = Link
     extra = 2
     fields = ("channel", "target", "short_link")
@@ -29,7 +30,7 @@ class LinkInline(admin.TabularInline):
         return format_html('<code dir="ltr">{}</code>', link.get_absolute_url())
 
 
-class PostInline(admin.TabularInline):
+class PostInline(BlankChoiceWords, admin.TabularInline):
     model = Post
     extra = 1
     fields = ("channel", "posted_on", "url", "text")
@@ -41,7 +42,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TabbedTranslationAdmin):
+class CampaignAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     list_display = ("name", "ministry", "starts_on", "ends_on", "dashboard_link")
     list_filter = ("ministry",)
     search_fields = ("name_ar", "name_en")

@@ -225,7 +225,7 @@ class PublicOutcomeForm(forms.ModelForm):
 
 
 @admin.register(PublicOutcome)
-class PublicOutcomeAdmin(TabbedTranslationAdmin):
+class PublicOutcomeAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     """ "You said, we did": moderators correct or withdraw (delete) a published item; new
     ones come only from the staff item page (``workflow.publish``, audited)."""
 

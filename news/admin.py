@@ -198,7 +198,7 @@ class ArticleAdmin(BlankChoiceWords, TabbedTranslationAdmin):
         return count
 
 
-class ClarificationSourceInline(TranslationStackedInline):
+class ClarificationSourceInline(BlankChoiceWords, TranslationStackedInline):
     model = ClarificationSource
     extra = 1
     fields = ["title", "url", "article", "order"]
@@ -208,7 +208,7 @@ class ClarificationSourceInline(TranslationStackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ClarificationCorrectionInline(TranslationStackedInline):
+class ClarificationCorrectionInline(BlankChoiceWords, TranslationStackedInline):
     model = ClarificationCorrection
     extra = 0
     fields = ["corrected_at", "note"]
@@ -218,7 +218,7 @@ class ClarificationCorrectionInline(TranslationStackedInline):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(TabbedTranslationAdmin):
+class ClarificationAdmin(BlankChoiceWords, TabbedTranslationAdmin):
     """Editors write and publish clarifications; publishing (status "published") is done
     once: a later change of a public clarification is told in a correction entry."""
 
