@@ -442,8 +442,11 @@ def load(stdout=None) -> None:
     claims = _load_claims(staff, ministries)
     published = _load_outcomes()
     # The demo's rows are written directly, with past times: the statistics the dashboard
-    # and the public pages read are recomputed from them (idempotent).
-    dailystats.rebuild()
+    # and the public pages read are recomputed from them (idempotent), when rows were
+    # written (a rebuild reads every request: minutes on a benchmark's million; claims
+    # and outcomes go through the workflow, which counts them itself).
+    if created or history:
+        dailystats.rebuild()
     if stdout:
         stdout.write(
             f"feedback: {len(TOPICS)} topics, {created} new demo requests, "

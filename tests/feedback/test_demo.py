@@ -79,3 +79,16 @@ def test_every_ministry_of_the_demo_has_an_officer_who_can_open_its_requests(set
             .filter(pk=submission.pk)
             .exists()
         )
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_rebuilds_no_statistics(monkeypatch):
+    """A second run writes no rows, so it has nothing to recount (a rebuild reads every
+    request: minutes on the benchmark's million, which loads the demo on every run)."""
+    from feedback import dailystats
+
+    call_command("load_demo", verbosity=0)
+    rebuilds = []
+    monkeypatch.setattr(dailystats, "rebuild", lambda *args, **kwargs: rebuilds.append(args))
+    call_command("load_demo", verbosity=0)
+    assert rebuilds == []
