@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -50,6 +50,18 @@ def _query_without(request: HttpRequest, params: Iterable[str]) -> tuple[str, bo
     kept = [(name, values) for name, values in request.GET.lists() if name in params]
     dropped = len(kept) != len(request.GET)
     return urlencode([(name, value) for name, values in kept for value in values]), dropped
+
+
+def _query_as_sent(query_string: str) -> str:
+    """What ``request.GET`` would give, re-encoded (each name's values together, in the
+    order the names first came), without building the QueryDict: the cached-page path
+    runs on every anonymous request."""
+    if not query_string:
+        return ""
+    grouped: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        grouped.setdefault(name, []).append(value)
+    return urlencode([(name, value) for name, values in grouped.items() for value in values])
 
 
 def _page_key(request: HttpRequest, language: str, query: str) -> str:
@@ -194,9 +206,7 @@ class CachedPageMiddleware:
         return self.get_response(request)
 
     def cached(self, request: HttpRequest, language: str) -> HttpResponse | None:
-        query = urlencode(
-            [(name, value) for name, values in request.GET.lists() for value in values]
-        )
+        query = _query_as_sent(request.META.get("QUERY_STRING", ""))
         try:
             entry, _version = _lookup(_page_key(request, language, query))
         except Exception:
