@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from portal import pagecache
+from portal.http import is_anonymous
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,6 @@ def bump() -> None:
         logger.warning("cache unavailable; crisis pages' version not replaced", exc_info=True)
 
 
-def _is_anonymous(request: HttpRequest) -> bool:
-    # From the cookies alone, as the news pages decide (no session read, no Vary: Cookie).
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
-        "messages" not in request.COOKIES
-    )
-
-
 def stored(
     request: HttpRequest,
     name: str,
@@ -44,7 +38,7 @@ def stored(
 ) -> HttpResponse:
     """``render()`` once per address and language while the crisis pages do not change
     (a stored copy keeps its bytes only: ``content_type`` says what they are)."""
-    if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+    if request.method not in ("GET", "HEAD") or not is_anonymous(request):
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -30,19 +30,12 @@ from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
 
 from news import cache as news_cache
+from portal.http import is_anonymous
 from portal.pagecache import single_flight
 
 logger = logging.getLogger(__name__)
 
 BROWSER_MAX_AGE = 60  # seconds a browser or proxy may reuse a page without asking
-
-
-def _is_anonymous(request: HttpRequest) -> bool:
-    """Decided from the cookies alone: touching request.user would read the session and
-    add ``Vary: Cookie`` to every public page."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
-        "messages" not in request.COOKIES
-    )
 
 
 def _query_without(request: HttpRequest, params: Iterable[str]) -> tuple[str, bool]:
@@ -132,7 +125,7 @@ def public_page(
             if dropped:
                 path = escape_uri_path(request.path)
                 return HttpResponseRedirect(f"{path}?{query}" if query else path)
-        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+        if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return _private(view, request, *args, **kwargs)
         key = _page_key(request, get_language(), query)
         try:
@@ -197,7 +190,7 @@ class CachedPageMiddleware:
         self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and _is_anonymous(request):
+        if request.method in ("GET", "HEAD") and is_anonymous(request):
             language = get_language_from_path(request.path_info)
             if language in self.languages:
                 response = self.cached(request, language)

@@ -47,3 +47,12 @@ def check_before_body(check: BeforeBodyCheck) -> Callable[[Callable], Callable]:
         return view
 
     return decorate
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """Whether the visitor gets the pages every anonymous visitor gets, decided from the
+    cookies alone: reading ``request.user`` would read the session and add ``Vary:
+    Cookie`` to every public page. No session, and no message waiting to be shown."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
+    )

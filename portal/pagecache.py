@@ -103,22 +103,13 @@ def page_with_csrf_token(
     in it or with no form at all (the same page without its forms, e.g. a tracking page
     with nothing to rate): never a page whose form holds some visitor's real token.
     """
-    # Keyed without a campaign code: every code shares the copy, put in when answered.
-    query = attribution.without_code(request.META.get("QUERY_STRING", ""))
-    digest = hashlib.sha256(
-        f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
-    ).hexdigest()
-    key = f"page:{name}:{get_language()}:{digest}"
+    key = stored_key(request, name, get_language())
 
     def lookup() -> list[bytes] | None:
         if version_key is None:
-            entry, current = cache.get(key), version
-        else:
-            found = cache.get_many([version_key, key])
-            entry, current = found.get(key), found.get(version_key)
-        if entry is None or current is None or entry["version"] != current:
-            return None
-        return entry["parts"]
+            return stored_parts(key, version)
+        found = cache.get_many([version_key, key])
+        return _valid_parts(found.get(key), found.get(version_key))
 
     def render_and_store() -> list[bytes] | HttpResponse:
         current = version if version_key is None else _current(version_key)
@@ -140,6 +131,33 @@ def page_with_csrf_token(
         return render(get_token(request))
     if isinstance(parts, HttpResponse):
         return parts
+    return answer_with_token(request, parts)
+
+
+def stored_key(request: HttpRequest, name: str, language: str) -> str:
+    """Where ``page_with_csrf_token`` keeps the page ``name`` at this request's address."""
+    # Keyed without a campaign code: every code shares the copy, put in when answered.
+    query = attribution.without_code(request.META.get("QUERY_STRING", ""))
+    digest = hashlib.sha256(
+        f"{request.scheme}|{request.get_host()}|{request.path}?{query}".encode()
+    ).hexdigest()
+    return f"page:{name}:{language}:{digest}"
+
+
+def stored_parts(key: str, version: str | None) -> list[bytes] | None:
+    """The stored page under ``key`` if it was stored at ``version`` (the caller's current
+    one), else None. Raises what the cache raises."""
+    return _valid_parts(cache.get(key), version)
+
+
+def _valid_parts(entry: dict | None, current: str | None) -> list[bytes] | None:
+    if entry is None or current is None or entry["version"] != current:
+        return None
+    return entry["parts"]
+
+
+def answer_with_token(request: HttpRequest, parts: list[bytes]) -> HttpResponse:
+    """A stored page with this visitor's CSRF token (and campaign code) put in."""
     if len(parts) == 1:  # no form: no token to add, no CSRF cookie to set
         return HttpResponse(parts[0])
     content = get_token(request).encode().join(parts)

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # Campaign short links and views of campaign pages, counted before the page cache
     # answers (campaigns/middleware.py).
     "campaigns.middleware.CampaignMiddleware",
+    # A citizen's stored tracking page, likewise before sessions and authentication, its
+    # forms' CSRF token and cookie put in as Django's would be (feedback/tracking_page.py).
+    "feedback.tracking_page.StoredTrackingPageMiddleware",
     "news.http.CachedPageMiddleware",
     # Django's, with the idle expiry pushed forward at most once a minute (portal/sessions.py).
     "portal.sessions.SessionMiddleware",

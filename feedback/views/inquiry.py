@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from feedback import clarifications, confirmation, formpage, ratelimit, workflow
 from feedback.forms.inquiry import CLAIM_MAX, InquiryForm
 from feedback.models import Inquiry, Kind, Topic
-from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS, _is_anonymous
+from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS
 from portal import attribution, pagecache
-from portal.http import client_address
+from portal.http import client_address, is_anonymous
 from portal.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ NOT_ASKED_BEFORE_SENDING = ("where_seen", "consent")
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         query = attribution.without_code(request.META.get("QUERY_STRING", ""))
-        if _is_anonymous(request) and not query:
+        if is_anonymous(request) and not query:
             # The blank form is the same for every anonymous visitor but for the CSRF
             # token: stored once per language, like the feedback form (feedback.formpage).
             return pagecache.page_with_csrf_token(

@@ -15,7 +15,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import clarifications, confirmation, formpage, ratelimit, thumbnails, workflow
+from feedback import (
+    clarifications,
+    confirmation,
+    formpage,
+    ratelimit,
+    thumbnails,
+    tracking_page,
+    workflow,
+)
 from feedback.forms.public import (
     ErasureRequestForm,
     RatingForm,
@@ -28,7 +36,7 @@ from feedback.models import FORM_KINDS, Attachment, Inquiry, Kind, Submission
 from feedback.tracking import make_token, read_token, tracking_path
 from portal import attribution, pagecache
 from portal.formatting import local_date
-from portal.http import client_address
+from portal.http import client_address, is_anonymous
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +114,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.GET.get("topic", "").isdigit():  # a campaign's form for one topic (rendered)
         initial["topic"] = int(request.GET["topic"])
     query = attribution.without_code(request.META.get("QUERY_STRING", ""))
-    if _is_anonymous(request) and query in BLANK_FORM_QUERIES:
+    if is_anonymous(request) and query in BLANK_FORM_QUERIES:
         # The same page for every anonymous visitor but the CSRF token: stored once.
         return formpage.blank_form(
             request,
@@ -115,14 +123,6 @@ def submit(request: HttpRequest) -> HttpResponse:
             ),
         )
     return _render_form(request, SubmissionForm(initial=initial))
-
-
-def _is_anonymous(request: HttpRequest) -> bool:
-    """From the cookies alone (reading request.user would read the session): no session
-    and no message waiting to be shown."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
-        "messages" not in request.COOKIES
-    )
 
 
 def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:
@@ -224,7 +224,7 @@ def _link_not_found(request: HttpRequest) -> HttpResponse:
     """A mistyped, cut or forged private link: the same page whatever the link holds, so it
     tells nothing about which references exist; it points to tracking by reference."""
     response = render(request, "feedback/track_not_found.html", status=404)
-    return _private_link_headers(response)
+    return tracking_page.link_headers(response)
 
 
 @never_cache
@@ -238,12 +238,14 @@ def track_link(request: HttpRequest, token: str) -> HttpResponse:
         # workflow.transition(), which sets updated_at); the forms' tokens are per visitor.
         response = pagecache.page_with_csrf_token(
             request,
-            "feedback-tracking",
+            tracking_page.PAGE_NAME,
             lambda csrf_token: _render_tracking(request, submission, csrf_token=csrf_token),
             timeout=TRACKING_PAGE_SECONDS,
-            version=f"{submission.updated_at.isoformat()}|{submission.status}{_claim_version(submission)}",
+            version=tracking_page.version(
+                submission.updated_at, submission.status, _claim_updated_at(submission)
+            ),
         )
-        return _private_link_headers(response)
+        return tracking_page.link_headers(response)
     return _render_tracking(request, submission)
 
 
@@ -266,16 +268,19 @@ def _claim_of(submission: Submission):
     return inquiry.claim if inquiry is not None else None
 
 
-def _claim_version(submission: Submission) -> str:
+def _claim_updated_at(submission: Submission):
     claim = _claim_of(submission)
-    return f"|{claim.updated_at.isoformat()}" if claim is not None else ""
+    return claim.updated_at if claim is not None else None
 
 
 def _is_storable(request: HttpRequest, submission: Submission) -> bool:
-    """A page that lists the citizen's files (their names are personal data) is never put
-    in the shared cache: a copy there would outlive an erasure by its lifetime."""
-    shows_files = submission.has_attachments and submission.personal_data_erased_at is None
-    return _is_anonymous(request) and not request.META.get("QUERY_STRING") and not shows_files
+    return (
+        is_anonymous(request)
+        and not request.META.get("QUERY_STRING")
+        and tracking_page.is_storable(
+            submission.has_attachments, submission.personal_data_erased_at
+        )
+    )
 
 
 def _render_tracking(
@@ -325,7 +330,7 @@ def _render_tracking(
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
     response = render(request, "feedback/track_detail.html", context, status=status)
-    return _private_link_headers(response)
+    return tracking_page.link_headers(response)
 
 
 def _claim_context(submission: Submission) -> dict:
@@ -337,15 +342,6 @@ def _claim_context(submission: Submission) -> dict:
     if claim.status == claim.Status.PUBLISHED and claim.clarification_id:
         url = clarifications.path(claim.clarification, translation.get_language())
     return {"inquiry": inquiry, "claim": claim, "clarification_url": url}
-
-
-def _private_link_headers(response: HttpResponse) -> HttpResponse:
-    # The private link is in the address bar: never send it to another site. same-origin,
-    # not no-referrer: under no-referrer browsers post "Origin: null", and Django's CSRF
-    # check then refuses the rating form on this page.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @never_cache
@@ -471,7 +467,7 @@ def request_erasure(request: HttpRequest, token: str) -> HttpResponse:
         context,
         status=400 if request.method == "POST" else 200,
     )
-    return _private_link_headers(response)
+    return tracking_page.link_headers(response)
 
 
 @never_cache

@@ -197,7 +197,9 @@ def test_a_page_listing_files_is_never_stored_but_a_page_without_forms_is(
 ):
     link = tracking_path(answered.reference, "en")
     Client().get(link)
-    with django_assert_num_queries(3):  # the item, its history, its files: rendered
+    # The stored-page check (the item's version: it has files), then rendered: the item,
+    # its history, its files.
+    with django_assert_num_queries(4):
         Client().get(link)
     routed = in_state(S.ROUTED, topic, ministry_a)
     routed_link = tracking_path(routed.reference, "en")

@@ -67,3 +67,85 @@ def test_a_change_by_staff_shows_at_once(client, topic, ministry_a, officer_a):
     page = client.get(link).content.decode()
     assert "The appointment system was fixed today." in page
     assert "Did the answer resolve your request?" in page
+
+
+# --- Answered before sessions and authentication (feedback/tracking_page.py) ---------------
+
+# Headers that differ between any two responses, whoever makes them.
+PER_RESPONSE = {"Expires", "Date"}
+
+
+def _headers(response) -> dict[str, str]:
+    return {name: value for name, value in response.items() if name not in PER_RESPONSE}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("status", [S.ANSWERED, S.ROUTED])  # with forms, and without
+def test_a_stored_page_is_answered_as_the_view_answers_it(
+    topic, ministry_a, language, status, django_assert_num_queries
+):
+    item = in_state(status, topic, ministry_a)
+    link = tracking_path(item.reference, language)
+    rendered = Client().get(link)  # the view renders and stores it
+    with django_assert_num_queries(1):  # the item's version: the copy is current
+        stored = Client().get(link)
+    assert stored.status_code == rendered.status_code == 200
+    assert _headers(stored) == _headers(rendered)
+    assert stored["Content-Language"] == language
+    assert _without_tokens(stored.content) == _without_tokens(rendered.content)
+    assert stored.cookies.keys() == rendered.cookies.keys()
+    if status == S.ANSWERED:
+        cookie = stored.cookies["csrftoken"]
+        assert cookie["samesite"] == "Lax" and cookie["max-age"] == rendered.cookies["csrftoken"]["max-age"]
+
+
+@pytest.mark.django_db
+def test_a_visitor_keeps_their_csrf_cookie_and_its_token_posts(topic, ministry_a):
+    answered = in_state(S.ANSWERED, topic, ministry_a)
+    link = tracking_path(answered.reference, "en")
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(link)  # rendered: the cookie is set
+    cookie = browser.cookies["csrftoken"].value
+    second = browser.get(link)  # stored
+    # The same secret, sent again to renew its expiry, as Django does for every page
+    # holding a form.
+    assert second.cookies["csrftoken"].value == cookie
+    token = TOKEN.search(second.content).group(1).decode()
+    response = browser.post(f"{link}resolved/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    assert answered.status == S.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_malformed_csrf_cookie_is_replaced_as_django_replaces_it(topic, ministry_a):
+    answered = in_state(S.ANSWERED, topic, ministry_a)
+    link = tracking_path(answered.reference, "en")
+    Client().get(link)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = "not a token!"
+    page = browser.get(link)
+    assert page["Vary"] == "Cookie"
+    assert browser.cookies["csrftoken"].value != "not a token!"
+    token = TOKEN.search(page.content).group(1).decode()
+    assert browser.post(f"{link}resolved/", {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_staff_a_query_string_and_a_waiting_message_get_the_rendered_page(
+    topic, ministry_a, officer_b, django_assert_num_queries
+):
+    answered = in_state(S.ANSWERED, topic, ministry_a)
+    link = tracking_path(answered.reference, "en")
+    Client().get(link)
+    logged_in = Client()
+    logged_in.force_login(officer_b)  # an officer of another ministry, holding the link
+    page = logged_in.get(link)
+    assert page.status_code == 200 and b"csrf-token-slot" not in page.content
+    for cookie, query in [("messages", ""), ("", "?x=1")]:
+        visitor = Client()
+        if cookie:
+            visitor.cookies[cookie] = "anything"
+        with django_assert_num_queries(2):  # rendered: the item and its history
+            assert visitor.get(link + query).status_code == 200
