@@ -5,8 +5,8 @@ Placed just before ``news.http.CachedPageMiddleware`` (docs/architecture.md): a 
 cannot be set, and the redirect costs less than ``/healthz``); a view of a campaign's page
 is counted here after the response, whether the page came from the cache or was
 rendered, without reading the page, the database or a session. The list of counted pages
-is this process's copy (``campaigns.registry``); counting is one ``INCR`` in the shared
-cache.
+is this process's copy (``campaigns.registry``); counting adds one in this process's
+memory, sent to the shared cache in batches (``campaigns.counters``): no network trip.
 """
 
 from collections.abc import Callable

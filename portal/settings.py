@@ -402,6 +402,13 @@ CAMPAIGNS_USEFUL_LIMITS = {
     "useful_page": (1, 24 * 60 * 60),
     "useful_address": (env_int("CAMPAIGNS_USEFUL_LIMIT_PER_ADDRESS", 100), 24 * 60 * 60),
 }
+# Campaign counts (clicks, page views, usefulness answers) are kept in each process's
+# memory and sent to the shared cache at most this often, in one batch: a counted page
+# costs no round trip to Redis. 0 sends every count at once. An outage or a killed
+# process loses at most this many seconds of counts more (campaigns/counters.py).
+CAMPAIGN_COUNT_BATCH_SECONDS = env_int("CAMPAIGN_COUNT_BATCH_SECONDS", 1)
+if CAMPAIGN_COUNT_BATCH_SECONDS < 0:
+    raise ConfigurationError("CAMPAIGN_COUNT_BATCH_SECONDS must be 0 or more (0: no batches).")
 # The staff password reset: requests per client address, and e-mails sent per address typed.
 STAFF_PASSWORD_RESET_LIMITS = {
     "reset_address": (env_int("STAFF_PASSWORD_RESET_LIMIT_PER_ADDRESS", 5), 60 * 60),

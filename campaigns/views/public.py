@@ -1,6 +1,6 @@
 """Public endpoints: the short link ``/c/<code>`` and the "was this page useful?" answer.
-Neither sets a cookie, and neither writes the database: they count in the shared cache
-(``campaigns.counters``)."""
+Neither sets a cookie, and neither writes the database: they count in this process's
+memory, sent to the shared cache in batches (``campaigns.counters``)."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render

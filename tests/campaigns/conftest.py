@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from campaigns import registry
+from campaigns import counters, registry
 from campaigns.models import Campaign, Link
 from portal.models import OfficialChannel
 from tests.factories import make_article, make_category, make_channel
@@ -15,10 +15,13 @@ BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/60
 
 @pytest.fixture(autouse=True)
 def _fresh_registry():
-    """Each test starts without this process's copy of the live links."""
+    """Each test starts without this process's copy of the live links, and without
+    counts of another test waiting to be sent."""
     registry.forget()
+    counters.forget()
     yield
     registry.forget()
+    counters.forget()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Counting costs the page cache nothing and never writes the database per request; the
-flush is idempotent; a Redis outage loses at most the counts since the last flush."""
+flush is idempotent; a Redis outage loses at most the counts since the last flush (and
+the process's unsent batch: tests/campaigns/test_count_batches.py)."""
 
 import pytest
 from django.core.management import call_command
