@@ -97,7 +97,10 @@ def test_a_stored_page_is_answered_as_the_view_answers_it(
     assert stored.cookies.keys() == rendered.cookies.keys()
     if status == S.ANSWERED:
         cookie = stored.cookies["csrftoken"]
-        assert cookie["samesite"] == "Lax" and cookie["max-age"] == rendered.cookies["csrftoken"]["max-age"]
+        assert (
+            cookie["samesite"] == "Lax"
+            and cookie["max-age"] == rendered.cookies["csrftoken"]["max-age"]
+        )
 
 
 @pytest.mark.django_db
