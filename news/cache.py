@@ -4,12 +4,23 @@ Every cache key holds a version that any change to articles, categories or minis
 replaces, so an edit shows at once on every server sharing the cache (Redis in
 production). Scheduled articles appear when due without cron: no page is cached past the
 next due ``publish_at``.
+
+Each process also keeps its own copies of the stored pages it answered last
+(``local_copy``), trusted for ``NEWS_PAGE_LOCAL_SECONDS`` (1) without asking the shared
+cache: on a page read thousands of times a second that is one Redis read a second per
+process instead of one a request (the round trip was 40 % of a stored page's cost behind
+Redis). A change made in this process empties them at once (``bump``); one made in
+another process reaches this one within those seconds. The crisis banner is put in on the
+way out of every page (crisis/banner.py), so these copies never delay it.
 """
 
 import datetime
 import logging
+import threading
 import time
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -31,6 +42,7 @@ def version() -> str:
 
 
 def bump() -> None:
+    forget_local_copies()
     try:
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:
@@ -84,3 +96,39 @@ def remembered(name: str, compute):
         except Exception:
             logger.warning("cache unavailable; news %s not cached", name, exc_info=True)
     return value
+
+
+# --- This process's copies of stored pages ---------------------------------------------
+LOCAL_PAGES = 256  # the most-read pages; ~15 KB each
+_local: OrderedDict[str, tuple[float, dict, str]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def local_copy(key: str) -> tuple[dict, str] | None:
+    """This process's copy of the stored page ``key`` and its version, if it was read
+    from the shared cache less than ``NEWS_PAGE_LOCAL_SECONDS`` ago and is not past its
+    own expiry."""
+    held = _local.get(key)
+    if held is None:
+        return None
+    read_at, entry, current = held
+    if time.monotonic() - read_at >= settings.NEWS_PAGE_LOCAL_SECONDS or (
+        entry["expires"] <= time.time()
+    ):
+        return None
+    return entry, current
+
+
+def keep_local_copy(key: str, entry: dict, current: str) -> None:
+    if settings.NEWS_PAGE_LOCAL_SECONDS <= 0:
+        return
+    with _local_lock:
+        _local[key] = (time.monotonic(), entry, current)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def forget_local_copies() -> None:
+    with _local_lock:
+        _local.clear()

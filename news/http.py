@@ -69,13 +69,19 @@ def _page_key(request: HttpRequest, language: str, query: str) -> str:
 
 def _lookup(key: str) -> tuple[dict | None, str]:
     """The stored copy if it is still valid, and the current version; one round trip on a
-    hit. A copy is valid while its version is current and it has not passed its own expiry
-    (never later than the next scheduled article, see news/cache.py)."""
+    hit, none when this process's own copy answers (news/cache.py). A copy is valid while
+    its version is current and it has not passed its own expiry (never later than the
+    next scheduled article, see news/cache.py)."""
+    held = news_cache.local_copy(key)
+    if held is not None:
+        return held
     found = news_cache.cache.get_many([news_cache.VERSION_KEY, key])
     version = found.get(news_cache.VERSION_KEY) or news_cache.version()
     entry = found.get(key)
     if entry is not None and (entry.get("version") != version or entry["expires"] <= time.time()):
         entry = None
+    if entry is not None:
+        news_cache.keep_local_copy(key, entry, version)
     return entry, version
 
 

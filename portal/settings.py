@@ -491,6 +491,11 @@ OPEN_DATA_LICENCE_URL = env_str(
 # Django's Redis backend with one client per connection pool (see portal/cache.py).
 if REDIS_URL:
     CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
+# Seconds each process may answer a stored public page from its own copy without asking
+# the shared cache (news/cache.py): a change made elsewhere reaches it this much later.
+NEWS_PAGE_LOCAL_SECONDS = env_int("NEWS_PAGE_LOCAL_SECONDS", 1)
+if NEWS_PAGE_LOCAL_SECONDS < 0 or NEWS_PAGE_LOCAL_SECONDS > 10:
+    raise ConfigurationError("NEWS_PAGE_LOCAL_SECONDS must be between 0 and 10.")
 
 # --- Crisis communication (crisis app, issue 15) ----------------------------------------
 # Seconds the shared banner state (the current alerts, rendered) is reused before it is

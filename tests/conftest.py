@@ -16,7 +16,11 @@ from tests.factories import make_ministry
 
 def clear_test_cache() -> None:
     """Empty this run's cache. On Redis only this run's keys go: ``clear()`` would flush
-    the whole database, other runs' and other people's keys included."""
+    the whole database, other runs' and other people's keys included. Each process's
+    copies of stored news pages go too: they are part of what an emptied cache empties."""
+    from news import cache as news_cache
+
+    news_cache.forget_local_copies()
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         client = backend._cache.get_client(write=True)

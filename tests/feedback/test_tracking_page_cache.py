@@ -91,6 +91,9 @@ def test_a_stored_page_is_answered_as_the_view_answers_it(
     with django_assert_num_queries(1):  # the item's version: the copy is current
         stored = Client().get(link)
     assert stored.status_code == rendered.status_code == 200
+    # Answered before the session, auth and message middlewares ran.
+    assert not hasattr(stored.wsgi_request, "session")
+    assert hasattr(rendered.wsgi_request, "session")
     assert _headers(stored) == _headers(rendered)
     assert stored["Content-Language"] == language
     assert _without_tokens(stored.content) == _without_tokens(rendered.content)

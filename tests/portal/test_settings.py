@@ -61,6 +61,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         # The crisis banner's 10 seconds: a browser max-age that breaks the promise.
         ("CRISIS_PAGE_MAX_AGE", "60", "must be at most 10 (the banner's promise)"),
         ("CAMPAIGN_COUNT_BATCH_SECONDS", "-1", "CAMPAIGN_COUNT_BATCH_SECONDS must be 0 or more"),
+        ("NEWS_PAGE_LOCAL_SECONDS", "30", "NEWS_PAGE_LOCAL_SECONDS must be between 0 and 10"),
     ],
 )
 def test_a_wrong_value_stops_the_start_with_one_line_naming_it(variable, value, message):
