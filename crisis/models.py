@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AppendOnlyModel
+
 # Length limits of what publishers write (the form and the CAP document both keep them).
 HEADLINE_MAX = 120
 SUMMARY_MAX = 400
@@ -334,15 +336,7 @@ class Alert(models.Model):
         return earlier[::-1]
 
 
-class CrisisEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValueError("Crisis events are an audit trail and cannot be changed.")
-
-    def delete(self):
-        raise ValueError("Crisis events are an audit trail and cannot be deleted.")
-
-
-class CrisisEvent(models.Model):
+class CrisisEvent(AppendOnlyModel):
     """One immutable line of the crisis audit trail, written by ``crisis.workflow``: who
     did what to which alert or incident, and when."""
 
@@ -379,7 +373,7 @@ class CrisisEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = CrisisEventQuerySet.as_manager()
+    trail_name = "Crisis events"
 
     class Meta:
         verbose_name = _("crisis event")
@@ -388,14 +382,6 @@ class CrisisEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Crisis events are an audit trail and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Crisis events are an audit trail and cannot be deleted.")
 
 
 class SubscriptionQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
-from portal.models import Ministry
+from portal.models import AppendOnlyModel, Ministry
 from portal.text import normalize_search_text, search_terms
 
 
@@ -554,18 +554,7 @@ class Attachment(models.Model):
         return [name for name in (self.file.name, self.preview.name) if name]
 
 
-class SubmissionEventQuerySet(models.QuerySet):
-    """Bulk writes would bypass ``save``/``delete``: refused too. (Deleting a submission
-    still removes its history through the cascade, which does not go through here.)"""
-
-    def update(self, **kwargs):
-        raise ValueError("Submission events are an audit trail and cannot be changed.")
-
-    def delete(self):
-        raise ValueError("Submission events are an audit trail and cannot be deleted.")
-
-
-class SubmissionEvent(models.Model):
+class SubmissionEvent(AppendOnlyModel):
     """One immutable line of a submission's history, written by ``feedback.workflow``.
 
     ``internal_note`` and ``actor`` are for staff only; the tracking page shows an event
@@ -631,7 +620,7 @@ class SubmissionEvent(models.Model):
     public_message = models.TextField(_("public message"), blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=True)
 
-    objects = SubmissionEventQuerySet.as_manager()
+    trail_name = "Submission events"
 
     class Meta:
         verbose_name = _("submission event")
@@ -644,14 +633,6 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Submission events are an audit trail and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Submission events are an audit trail and cannot be deleted.")
 
     def internals_visible_to(self, viewer) -> bool:
         """Whether ``viewer`` may read this event's internal note and author.
@@ -1017,7 +998,7 @@ class Inquiry(models.Model):
         return str(self.submission_id)
 
 
-class ClaimEvent(models.Model):
+class ClaimEvent(AppendOnlyModel):
     """One immutable line of a claim's history (staff only), written by
     ``feedback.workflow`` like ``SubmissionEvent``."""
 
@@ -1051,7 +1032,7 @@ class ClaimEvent(models.Model):
     )
     internal_note = models.TextField(_("internal note"), blank=True)
 
-    objects = SubmissionEventQuerySet.as_manager()
+    trail_name = "Claim events"
 
     class Meta:
         verbose_name = _("claim event")
@@ -1060,14 +1041,6 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Claim events are an audit trail and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Claim events are an audit trail and cannot be deleted.")
 
 
 # --- "You said, we did" (issue 17): answered suggestions and ideas, published ------------

@@ -12,6 +12,7 @@ transaction. ``submit`` creates the item and its first event; nothing else write
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -492,6 +493,99 @@ def _has_actor_role(user, rule: Transition, submission: Submission) -> bool:
     return ministry_id is not None and ministry_id == submission.ministry_id
 
 
+@dataclass(frozen=True)
+class _Moves:
+    """A table of moves and the words of its refusals: a request's or a claim's."""
+
+    table: dict[str, Transition]
+    model: type
+    may_act: Callable[..., bool]  # (user, rule, row): the actor's role on this row
+    wrong_role: str
+    already_handled: str  # %(status)s: the row's status now
+    wrong_state: str  # %(status)s
+    not_yet: str  # the rule's ``when`` said no
+
+
+@contextmanager
+def _locked_move(
+    moves: _Moves,
+    row_id: int,
+    action: str,
+    *,
+    actor,
+    expected_status: str | None,
+    lock_also: int | None = None,
+):
+    """Look the action up, lock the row and check the move, inside one transaction that
+    the ``with`` body finishes: yields ``(rule, row)``; a refusal raises before any change.
+    """
+    rule = moves.table.get(action)
+    if rule is None:
+        raise NotAllowed(_("Unknown action."))
+    if (rule.actor_role in (CITIZEN, SYSTEM)) != (actor is None):
+        # A staff action needs its account; no account acts as the citizen or the system.
+        raise NotAllowed(str(moves.wrong_role))
+    with transaction.atomic():
+        # Lock first, then check: two staff acting at once are serialised here, and the
+        # second one sees the state the first one left.
+        objects = moves.model.objects
+        scope = objects.visible_to(actor) if actor is not None else objects.all()
+        locked = {
+            row.pk: row
+            for row in scope.select_for_update()
+            .filter(pk__in={row_id, lock_also or row_id})
+            .order_by("pk")
+        }
+        row = locked.get(row_id)
+        if row is None:
+            raise moves.model.DoesNotExist
+        if expected_status and row.status != expected_status:
+            raise AlreadyHandled(str(moves.already_handled) % {"status": row.get_status_display()})
+        if not moves.may_act(actor, rule, row):
+            raise NotAllowed(str(moves.wrong_role))
+        if row.status not in rule.sources:
+            raise NotAllowed(str(moves.wrong_state) % {"status": row.get_status_display()})
+        if rule.when is not None and not rule.when(row):
+            raise NotAllowed(str(moves.not_yet))
+        yield rule, row
+
+
+def _apply_move(row, rule: Transition, apply: Callable | None) -> str:
+    """Apply the other fields' change and the rule's target status, save; returns the
+    status the row had."""
+    from_status = row.status
+    changed = apply(row) if apply else []
+    if rule.target is not None:
+        row.status = rule.target
+        changed.append("status")
+    row.save(update_fields=[*changed, "updated_at"])
+    return from_status
+
+
+def _log_move(subject: str, action: str, actor, rule: Transition, from_status, to_status):
+    logger.info(
+        "%s: %s by %s (%s -> %s)",
+        subject,
+        action,
+        f"user {actor.pk}" if actor is not None else rule.actor_role,
+        from_status,
+        to_status,
+    )
+
+
+_SUBMISSION_MOVES = _Moves(
+    TRANSITIONS,
+    Submission,
+    _has_actor_role,
+    wrong_role=gettext_lazy("Your role does not allow this action on this request."),
+    already_handled=gettext_lazy(
+        "This request was already handled by someone else: it is now “%(status)s”."
+    ),
+    wrong_state=gettext_lazy("This action is not possible while the request is “%(status)s”."),
+    not_yet=gettext_lazy("This action was already done on this request."),
+)
+
+
 def transition(
     submission_id: int,
     action: str,
@@ -515,49 +609,17 @@ def transition(
     change depends on (a merge's original); both rows are locked in primary-key order, so
     two staff merging two items into each other cannot deadlock or both succeed.
     """
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise NotAllowed(_("Unknown action."))
-    if (rule.actor_role in STAFF_ROLES) != (actor is not None):
-        # A staff action needs its account; no account acts as the citizen or the system.
-        raise NotAllowed(_("Your role does not allow this action on this request."))
-    with transaction.atomic():
-        # Lock first, then check: two staff acting at once are serialised here, and the
-        # second one sees the state the first one left.
-        scope = (
-            Submission.objects.visible_to(actor) if actor is not None else Submission.objects.all()
-        )
-        locked = {
-            row.pk: row
-            for row in scope.select_for_update()
-            .filter(pk__in={submission_id, lock_also or submission_id})
-            .order_by("pk")
-        }
-        submission = locked.get(submission_id)
-        if submission is None:
-            raise Submission.DoesNotExist
-        if expected_status and submission.status != expected_status:
-            raise AlreadyHandled(
-                _("This request was already handled by someone else: it is now “%(status)s”.")
-                % {"status": submission.get_status_display()}
-            )
-        if not _has_actor_role(actor, rule, submission):
-            raise NotAllowed(_("Your role does not allow this action on this request."))
-        if submission.status not in rule.sources:
-            raise NotAllowed(
-                _("This action is not possible while the request is “%(status)s”.")
-                % {"status": submission.get_status_display()}
-            )
-        if rule.when is not None and not rule.when(submission):
-            raise NotAllowed(_("This action was already done on this request."))
-        from_status = submission.status
+    with _locked_move(
+        _SUBMISSION_MOVES,
+        submission_id,
+        action,
+        actor=actor,
+        expected_status=expected_status,
+        lock_also=lock_also,
+    ) as (rule, submission):
         past = dailystats.history(submission.pk)
         before = dailystats.Facts.of(submission, past)
-        changed = apply(submission) if apply else []
-        if rule.target is not None:
-            submission.status = rule.target
-            changed.append("status")
-        submission.save(update_fields=[*changed, "updated_at"])
+        from_status = _apply_move(submission, rule, apply)
         event = SubmissionEvent.objects.create(
             submission=submission,
             kind=rule.event,
@@ -574,13 +636,8 @@ def transition(
         if after != before:
             dailystats.record_change(before, after)
         _schedule_notifications(event, submission)
-    logger.info(
-        "feedback %s: %s by %s (%s -> %s)",
-        submission.reference,
-        action,
-        f"user {actor.pk}" if actor is not None else rule.actor_role,
-        from_status,
-        submission.status,
+    _log_move(
+        f"feedback {submission.reference}", action, actor, rule, from_status, submission.status
     )
     return event
 
@@ -1020,6 +1077,19 @@ def allowed_claim_actions(user, claim: Claim) -> list[str]:
     return [action for action in CLAIM_TRANSITIONS if can_act_on_claim(user, action, claim)]
 
 
+_CLAIM_MOVES = _Moves(
+    CLAIM_TRANSITIONS,
+    Claim,
+    _may_act_on_claim,
+    wrong_role=gettext_lazy("Your role does not allow this action on this claim."),
+    already_handled=gettext_lazy(
+        "This claim was already handled by someone else: it is now “%(status)s”."
+    ),
+    wrong_state=gettext_lazy("This action is not possible while the claim is “%(status)s”."),
+    not_yet=gettext_lazy("This action is not possible on this claim yet."),
+)
+
+
 def claim_transition(
     claim_id: int,
     action: str,
@@ -1031,36 +1101,10 @@ def claim_transition(
 ) -> ClaimEvent:
     """The one function that changes a claim's state: the rules of ``transition`` (lock
     inside ``visible_to(actor)``, role, state, stale page, audit row, all or nothing)."""
-    rule = CLAIM_TRANSITIONS.get(action)
-    if rule is None:
-        raise NotAllowed(_("Unknown action."))
-    if (rule.actor_role == SYSTEM) != (actor is None):
-        raise NotAllowed(_("Your role does not allow this action on this claim."))
-    with transaction.atomic():
-        scope = Claim.objects.visible_to(actor) if actor is not None else Claim.objects.all()
-        claim = scope.select_for_update().filter(pk=claim_id).first()
-        if claim is None:
-            raise Claim.DoesNotExist
-        if expected_status and claim.status != expected_status:
-            raise AlreadyHandled(
-                _("This claim was already handled by someone else: it is now “%(status)s”.")
-                % {"status": claim.get_status_display()}
-            )
-        if not _may_act_on_claim(actor, rule, claim):
-            raise NotAllowed(_("Your role does not allow this action on this claim."))
-        if claim.status not in rule.sources:
-            raise NotAllowed(
-                _("This action is not possible while the claim is “%(status)s”.")
-                % {"status": claim.get_status_display()}
-            )
-        if rule.when is not None and not rule.when(claim):
-            raise NotAllowed(_("This action is not possible on this claim yet."))
-        from_status = claim.status
-        changed = apply(claim) if apply else []
-        if rule.target is not None:
-            claim.status = rule.target
-            changed.append("status")
-        claim.save(update_fields=[*changed, "updated_at"])
+    with _locked_move(
+        _CLAIM_MOVES, claim_id, action, actor=actor, expected_status=expected_status
+    ) as (rule, claim):
+        from_status = _apply_move(claim, rule, apply)
         event = ClaimEvent.objects.create(
             claim=claim,
             kind=rule.event,
@@ -1069,14 +1113,7 @@ def claim_transition(
             to_status=claim.status,
             internal_note=internal_note.strip(),
         )
-    logger.info(
-        "claim %s: %s by %s (%s -> %s)",
-        claim.pk,
-        action,
-        f"user {actor.pk}" if actor is not None else rule.actor_role,
-        from_status,
-        claim.status,
-    )
+    _log_move(f"claim {claim.pk}", action, actor, rule, from_status, claim.status)
     return event
 
 

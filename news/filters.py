@@ -12,6 +12,18 @@ from portal.models import Ministry
 CACHED_CHOICES = ("category", "ministry")
 
 
+class MoreFiltersMixin:
+    """A list whose filters other than the words fold into "More filters"
+    (``includes/filter_form.html``): the panel opens when one of them is used or the form
+    has an error, so nobody misses what narrowed the list."""
+
+    @property
+    def more_filters_open(self) -> bool:
+        return bool(self.form.errors) or any(
+            self.data.get(name) for name in self.filters if name != "q"
+        )
+
+
 class ArticleFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -39,7 +51,7 @@ def _choices(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
     ]
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(MoreFiltersMixin, django_filters.FilterSet):
     """The public list's filters. Every value travels in the query string (a GET form: no
     CSRF token, no cookie), so a filtered page can be shared, cached and paginated.
 
@@ -99,7 +111,7 @@ class ClarificationFilterForm(forms.Form):
         return cleaned
 
 
-class ClarificationFilter(django_filters.FilterSet):
+class ClarificationFilter(MoreFiltersMixin, django_filters.FilterSet):
     """The clarifications list's filters, in the query string like the news list's."""
 
     q = django_filters.CharFilter(

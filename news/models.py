@@ -51,7 +51,46 @@ class Category(models.Model):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class SearchQuerySet(models.QuerySet):
+    """The Arabic-aware search of articles and clarifications: the rows keep their text
+    normalised (``portal.text``: diacritics, hamza and alef forms, taa marbuta do not
+    matter) in ``search_text``, their title (a clarification's claim) in ``search_title``;
+    ``newest_field`` names the date that orders them."""
+
+    newest_field: str
+
+    def search(self, query: str) -> "SearchQuerySet":
+        """Every word of the query must occur in the normalised text; rows whose title
+        holds every word come first, newest first within each group."""
+        # Control characters (a NUL byte breaks PostgreSQL text parameters) are not words.
+        terms = search_terms(_CONTROL.sub(" ", query or ""))
+        if not terms:
+            return self
+        matches = self
+        title_match = Q()
+        for term in terms:
+            matches = matches.filter(search_text__contains=term)
+            title_match &= Q(search_title__contains=term)
+        # The newest SEARCH_RESULTS_MAX matches only: a word in every article (the city's
+        # name) would otherwise make each search, and its count, read and sort the whole
+        # table. Newest first, the database stops after that many matches (walking the
+        # publication index for a common word, the trigram index for a rare one).
+        newest_first = (f"-{self.newest_field}", "-pk")
+        newest = matches.order_by(*newest_first).values("pk")[:SEARCH_RESULTS_MAX]
+        return (
+            self.filter(pk__in=newest)
+            .annotate(
+                title_rank=Case(
+                    When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("title_rank", *newest_first)
+        )
+
+
+class ArticleQuerySet(SearchQuerySet):
+    newest_field = "publish_at"
+
     def published(self, now: datetime.datetime | None = None) -> "ArticleQuerySet":
         """The one rule of what the public sees: published and due. Every public page,
         feed, sitemap and the home page go through here."""
@@ -73,33 +112,6 @@ class ArticleQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.has_perm("news.change_article"):
             return self.all()
         return self.none()
-
-    def search(self, query: str) -> "ArticleQuerySet":
-        """Every word of the query must occur in the normalised text; articles whose title
-        holds every word come first, newest first within each group."""
-        # Control characters (a NUL byte breaks PostgreSQL text parameters) are not words.
-        terms = search_terms(_CONTROL.sub(" ", query or ""))
-        if not terms:
-            return self
-        matches = self
-        title_match = Q()
-        for term in terms:
-            matches = matches.filter(search_text__contains=term)
-            title_match &= Q(search_title__contains=term)
-        # The newest SEARCH_RESULTS_MAX matches only: a word in every article (the city's
-        # name) would otherwise make each search, and its count, read and sort the whole
-        # table. Newest first, the database stops after that many matches (walking the
-        # publication index for a common word, the trigram index for a rare one).
-        newest = matches.order_by("-publish_at", "-pk").values("pk")[:SEARCH_RESULTS_MAX]
-        return (
-            self.filter(pk__in=newest)
-            .annotate(
-                title_rank=Case(
-                    When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
-            .order_by("title_rank", "-publish_at", "-pk")
-        )
 
     def for_cards(self) -> "ArticleQuerySet":
         """What a list card needs, in one query (renditions live on the row itself)."""
@@ -374,7 +386,9 @@ SUGGEST_STOPWORDS = frozenset(
 )
 
 
-class ClarificationQuerySet(models.QuerySet):
+class ClarificationQuerySet(SearchQuerySet):
+    newest_field = "published_at"
+
     def published(self) -> "ClarificationQuerySet":
         """The one rule of what the public sees: every public page, feed, sitemap and
         the suggestions offered to a citizen who asks go through here."""
@@ -385,29 +399,6 @@ class ClarificationQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.has_perm("news.change_clarification"):
             return self.all()
         return self.none()
-
-    def search(self, query: str) -> "ClarificationQuerySet":
-        """Every word of the query in the normalised text (portal.text: diacritics, hamza
-        and alef forms, taa marbuta do not matter); claims holding every word first,
-        newest first within each group. The same rule as ArticleQuerySet.search."""
-        terms = search_terms(_CONTROL.sub(" ", query or ""))
-        if not terms:
-            return self
-        matches = self
-        claim_match = Q()
-        for term in terms:
-            matches = matches.filter(search_text__contains=term)
-            claim_match &= Q(search_title__contains=term)
-        newest = matches.order_by("-published_at", "-pk").values("pk")[:SEARCH_RESULTS_MAX]
-        return (
-            self.filter(pk__in=newest)
-            .annotate(
-                claim_rank=Case(
-                    When(claim_match, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
-            .order_by("claim_rank", "-published_at", "-pk")
-        )
 
     def suggest(self, text: str, limit: int = 5) -> list["Clarification"]:
         """The clarifications that look like a citizen's description of a claim (the ask

@@ -3,6 +3,41 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk writes would bypass ``save``/``delete``: refused too. (Deleting the row an
+    event belongs to may still remove its history through a cascade, which does not go
+    through here.)"""
+
+    def update(self, **kwargs):
+        raise ValueError(f"{self.model.trail_name} are an audit trail and cannot be changed.")
+
+    def delete(self):
+        raise ValueError(f"{self.model.trail_name} are an audit trail and cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """An audit trail's line: written once, never changed, never deleted one by one.
+
+    Subclasses name themselves in ``trail_name`` (for the error). No fields here, so
+    inheriting it changes no table.
+    """
+
+    trail_name = "Events"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{self.trail_name} are an audit trail and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self.trail_name} are an audit trail and cannot be deleted.")
+
+
 class MinistryQuerySet(models.QuerySet):
     def active(self) -> "MinistryQuerySet":
         return self.filter(is_active=True)

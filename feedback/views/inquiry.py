@@ -5,7 +5,6 @@ other (reference, confirmation, private tracking link)."""
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from feedback import clarifications, confirmation, formpage, ratelimit, workflow
+from feedback import clarifications, formpage, ratelimit, workflow
 from feedback.forms.inquiry import CLAIM_MAX, InquiryForm
 from feedback.models import Inquiry, Kind, Topic
-from feedback.views.public import FORM_TEXT_BYTES, RETRY_AFTER_SECONDS
+from feedback.views.public import FORM_TEXT_BYTES, save_then_confirm
 from portal import attribution, pagecache
 from portal.http import client_address, is_anonymous
 from portal.text import one_line
@@ -68,25 +67,17 @@ def ask(request: HttpRequest) -> HttpResponse:
     if data["email"] and not ratelimit.hit("submit_email", ratelimit.mailbox(data["email"])):
         form.add_error(None, _too_many_message("submit_email"))
         return _render(request, form, status=429, retry="submit_email")
-    try:
-        submission = submit_inquiry(data, form)
-    except Exception as error:
-        logger.exception("inquiry could not be saved")
-        form.add_error(
-            None,
-            _(
-                "We could not save your question, and nothing was sent. Your text is still below: please try again in a few minutes."
-            ),
-        )
-        temporary = isinstance(error, (OSError, DatabaseError))
-        response = _render(request, form, status=503 if temporary else 500)
-        if temporary:
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    attribution.record(request, submission)
-    response = redirect("feedback:sent")
-    confirmation.remember(response, submission.reference)
-    return response
+    return save_then_confirm(
+        request,
+        form,
+        lambda: submit_inquiry(data, form),
+        render=_render,
+        failure_message=_(
+            "We could not save your question, and nothing was sent. Your text is still below: please try again in a few minutes."
+        ),
+        log=logger,
+        what="inquiry",
+    )
 
 
 def submit_inquiry(data: dict, form: InquiryForm):

@@ -2,6 +2,7 @@
 call ``workflow``/querysets, and render."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -71,8 +72,10 @@ def submit(request: HttpRequest) -> HttpResponse:
                 "submit_email", ratelimit.mailbox(data["email"])
             ):
                 return _too_many(request, form, "submit_email")
-            try:
-                submission = workflow.submit(
+            return save_then_confirm(
+                request,
+                form,
+                lambda: workflow.submit(
                     kind=data["kind"],
                     topic=data["topic"],
                     subject=data["subject"],
@@ -84,26 +87,14 @@ def submit(request: HttpRequest) -> HttpResponse:
                     files=data["attachments"],
                     kept=form.kept_uploads,
                     publication_consent=data["publication_consent"],
-                )
-            except Exception as error:
-                # workflow.submit is all or nothing: no row and no file is left behind.
-                logger.exception("feedback could not be saved")
-                form.add_error(
-                    None,
-                    _(
-                        "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
-                    ),
-                )
-                # A full disk or an unreachable database is temporary: 503, try again later.
-                temporary = isinstance(error, (OSError, DatabaseError))
-                response = _render_form(request, form, status=503 if temporary else 500)
-                if temporary:
-                    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-                return response
-            attribution.record(request, submission)
-            response = redirect("feedback:sent")
-            confirmation.remember(response, submission.reference)
-            return response
+                ),
+                render=_render_form,
+                failure_message=_(
+                    "We could not save your request, and nothing was sent. Your text is still below: please try again in a few minutes."
+                ),
+                log=logger,
+                what="feedback",
+            )
         if form.is_bot:
             # Say nothing useful to a bot; a person never sees the hidden field.
             return redirect("feedback:new")
@@ -123,6 +114,37 @@ def submit(request: HttpRequest) -> HttpResponse:
             ),
         )
     return _render_form(request, SubmissionForm(initial=initial))
+
+
+def save_then_confirm(
+    request: HttpRequest,
+    form,
+    save: Callable[[], Submission],
+    *,
+    render: Callable[..., HttpResponse],
+    failure_message: str,
+    log: logging.Logger,
+    what: str,
+) -> HttpResponse:
+    """The end of every citizen form: ``save`` (a ``workflow.submit``), then the
+    confirmation page; if saving fails, the form again with the text as typed and
+    ``failure_message``, rendered by ``render(request, form, status=...)``."""
+    try:
+        submission = save()
+    except Exception as error:
+        # workflow.submit is all or nothing: no row and no file is left behind.
+        log.exception("%s could not be saved", what)
+        form.add_error(None, failure_message)
+        # A full disk or an unreachable database is temporary: 503, try again later.
+        temporary = isinstance(error, (OSError, DatabaseError))
+        response = render(request, form, status=503 if temporary else 500)
+        if temporary:
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    attribution.record(request, submission)
+    response = redirect("feedback:sent")
+    confirmation.remember(response, submission.reference)
+    return response
 
 
 def _too_many(request: HttpRequest, form: SubmissionForm, scope: str) -> HttpResponse:

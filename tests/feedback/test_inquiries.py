@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from feedback import calendar
+from feedback import calendar, workflow
 from feedback.models import Attachment, Inquiry, Kind, PublicHoliday, Submission, Topic
 from tests.feedback import files
 
@@ -267,6 +267,35 @@ def test_the_screenshot_is_kept_across_an_error_and_sent_with_the_next_try(clien
     client.post(URL.format(lang="en"), {**ask_data(), "kept_uploads": token})
     item = Submission.objects.get()
     assert Attachment.objects.filter(submission=item).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lang, failure, status, message",
+    [
+        ("en", OSError("disk full"), 503, "We could not save your question, and nothing was sent."),
+        ("ar", OSError("disk full"), 503, "تعذّر حفظ سؤالك، ولم يُرسل شيء."),
+        ("en", ValueError("a bug"), 500, "We could not save your question, and nothing was sent."),
+    ],
+)
+def test_a_question_that_cannot_be_saved_comes_back_with_everything_typed(
+    client, monkeypatch, lang, failure, status, message
+):
+    """A full disk is temporary (503, try again later), a bug is not (500); either way
+    nothing is saved and the question, the address and the screenshot come back."""
+
+    def fail(submission, clean):
+        raise failure
+
+    monkeypatch.setattr(workflow, "store_attachment", fail)
+    response = client.post(URL.format(lang=lang), {**ask_data(), "screenshot": screenshot()})
+    assert response.status_code == status
+    assert ("Retry-After" in response) == (status == 503)
+    page = response.content.decode()
+    assert message in page
+    assert CLAIM_AR in page and 'value="parent@example.com"' in page
+    assert "Screenshot_2026-12-01.png" in page
+    assert Submission.objects.count() == 0 and Inquiry.objects.count() == 0
 
 
 # --- The link: text, never fetched ---------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import make_article, make_category, make_photo
+from tests.factories import make_article, make_category, make_clarification, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +261,26 @@ def test_card_photos_are_decorative_and_the_article_photo_is_described(client):
     assert "The forum hall" not in cards
     detail = _text(client.get(f"/en/news/{article.slug}/"))
     assert 'alt="The forum hall"' in detail
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, opens",
+    [
+        ("/en/news/", False),
+        ("/ar/news/?q=ملخص", False),  # the words are outside the panel: it stays shut
+        ("/en/news/?category=open-cat", True),
+        ("/en/news/?ministry=no-such-ministry", True),  # its error shows
+        ("/ar/news/?date_from=2026-11-10&date_to=2026-11-01", True),  # its error shows
+        ("/en/clarifications/?q=roads", False),
+        ("/en/clarifications/?verdict=false", True),
+        ("/ar/clarifications/?date_to=2026-11-01", True),
+    ],
+)
+def test_more_filters_opens_when_one_of_them_is_used(client, path, opens):
+    """A citizen who followed a filtered link sees what narrows the list."""
+    make_article(category=make_category(slug="open-cat"))
+    make_clarification()
+    page = client.get(path).content.decode()
+    assert page.count('class="news-filters__more"') == 1
+    assert ('class="news-filters__more" open>' in page) == opens
