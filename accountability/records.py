@@ -380,7 +380,10 @@ def _range_in(
         rest_high = None if rest_high is None or high is None else rest_high + high
     low, high = bounds[node]
     if coefficient == 1:  # node == -rest
-        candidates = (None if rest_high is None else -rest_high, None if rest_low is None else -rest_low)
+        candidates = (
+            None if rest_high is None else -rest_high,
+            None if rest_low is None else -rest_low,
+        )
     else:  # node == rest
         candidates = (rest_low, rest_high)
     if candidates[0] is not None:

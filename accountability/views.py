@@ -48,7 +48,9 @@ def _link(path: str, period: str, sort: str) -> str:
 
 
 def _trend(published: records.Publication, window, measure: str, rtl: bool, place) -> dict:
-    points = [charts.Point(month, published.shown(month, place)[measure]) for month in window.months]
+    points = [
+        charts.Point(month, published.shown(month, place)[measure]) for month in window.months
+    ]
     return charts.bar_chart(points, rtl)
 
 

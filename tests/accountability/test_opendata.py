@@ -67,8 +67,7 @@ def test_json_holds_the_hand_computed_figures(client, small_threshold, data):
     # away (tests/accountability/test_suppression.py): withheld but the median to the
     # first response.
     assert {name: health[name] for name in MEASURES} == {
-        name: 1.75 if name == "median_working_days_to_first_response" else None
-        for name in MEASURES
+        name: 1.75 if name == "median_working_days_to_first_response" else None for name in MEASURES
     }
     withheld_too = [name for name in MEASURES if name != "median_working_days_to_first_response"]
     assert health["suppressed"] == withheld_too

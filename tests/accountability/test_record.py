@@ -91,7 +91,9 @@ def test_a_ministry_page_per_quarter(client, small_threshold, data, ministry_a):
     # withheld too, all but the median to the first response (no sum adds medians up).
     assert_shown(quarters["2026-q4"], {"first_response": EXPECTED_A_Q4["first_response"]})
     assert all(
-        shown.complementary for name, shown in quarters["2026-q4"].items() if name != "first_response"
+        shown.complementary
+        for name, shown in quarters["2026-q4"].items()
+        if name != "first_response"
     )
     table = table_rows(response, "Ministry of Health: figures per quarter")
     assert table["October to December 2026 (so far)"] == [
