@@ -3,7 +3,9 @@ and JSON, with the JSON Schema that describes them (docs/open-data.md).
 
 The same cells and the same small-number rule as the pages (``accountability.records``):
 a figure resting on fewer requests or ratings than ``PUBLIC_STATS_MIN_COUNT`` is withheld
-(``null`` in JSON, ``<10`` in CSV) and named in the row's ``suppressed`` list. Machine
+(``null`` in JSON, ``<10`` in CSV) and named in the row's ``suppressed`` list; so is a
+figure of the last 12 months withheld by complementary suppression (``withheld`` in CSV,
+named in ``suppressed_complementary`` too), the same cells as on the pages. Machine
 values only: Latin digits, ISO 8601 months and moments, codes rather than labels (with
 both languages' names beside them).
 """

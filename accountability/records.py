@@ -13,6 +13,8 @@ the open data and the staff dashboard cannot disagree. What this module adds:
 - the small-number rule (``settings.PUBLIC_STATS_MIN_COUNT``, 10 by default): a figure
   resting on fewer requests or ratings than that is *withheld* (shown as "fewer than 10",
   never exactly), and a ministry that received fewer requests in a period is not ranked;
+- complementary suppression (``publication``): more figures withheld ("withheld") where
+  the published sums would otherwise give a withheld one away;
 - the comparison of all ministries, sorted by any figure (``sort_rows``).
 
 Definitions per figure (docs/decisions.md, "Public accountability"):
