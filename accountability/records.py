@@ -413,13 +413,15 @@ def complementary_cells(
     ``values``: every node's count (a node missing is zero and known); ``lowest``: the
     least a withheld count can be (1 for received: a node with no request is not
     withheld); ``total_first``: the relations (all ministries = each ministry) whose
-    total is withheld rather than a part. A withheld value is "worked out" when the sums, with what the wording
-    tells (primary: ``lowest`` to ``minimum - 1``; complementary: ``minimum`` or more),
-    leave it a single possible value: first relation by relation, then the bounds
-    narrowed across all relations until they settle. Each time, the smallest shown part
-    (ties by node) is withheld, or the total when it is in ``total_first`` or no part is
-    shown; until nothing withheld can be worked out. Deterministic: same data, same
-    cells, for every page and file."""
+    total is withheld rather than a part.
+
+    A withheld value is "worked out" when the sums, with what the wording tells (primary:
+    ``lowest`` to ``minimum - 1``; complementary: ``minimum`` or more), leave it a single
+    possible value: first relation by relation, then with the bounds narrowed across all
+    relations until they settle. Each time the smallest shown part (ties by node) is
+    withheld, or the total when the relation is in ``total_first`` or no part is shown,
+    until nothing withheld can be worked out. Deterministic: same data, same cells, for
+    every page and file."""
     primary = {node for node, value in values.items() if value < minimum}
     # What a visitor knows of each withheld node from its wording.
     withheld: dict[Node, tuple[int, int | None]] = dict.fromkeys(primary, (lowest, minimum - 1))
