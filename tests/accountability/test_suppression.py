@@ -290,3 +290,27 @@ def test_the_rule_in_isolation():
     # Two withheld, but 1 + 1 = 2 leaves each a single possible value: one more goes.
     values = dict(zip(quarters, [20, 1, 1, 40], strict=True)) | {year: 62}
     assert records.complementary_cells(values, sums, 10, lowest=1) == {quarters[0]}
+
+
+def test_a_withheld_open_data_cell_cannot_be_worked_out_from_its_month(
+    client, settings, moderator
+):
+    """Five complaints and one idea in March: the idea's row is "<3"; the March chart of
+    the ministry says 6. Shown, the complaints' row gave the idea away (6 - 5)."""
+    settings.PUBLIC_STATS_MIN_COUNT = 3
+    ministry = make_ministry(slug="roads")
+    topic = make_topic(ministry=ministry)
+    for day, kind in enumerate(["complaint"] * 5 + ["idea"]):
+        with clock(at(3, 1 + day)):
+            item = make_submission(topic=topic, kind=kind)
+            workflow.route(item, actor=moderator, ministry=ministry)
+    document = json.loads(get(client, "/en/ministries/open-data/statistics.json").content)
+    rows = {row["kind"]: row for row in document["rows"]}
+    assert rows["idea"]["received"] is None
+    assert rows["idea"]["suppressed_complementary"] == []
+    assert rows["complaint"]["received"] is None
+    assert "received" in rows["complaint"]["suppressed_complementary"]
+    # The ministry's own figures stay: nothing can be worked out from them alone.
+    page = get(client, "/en/ministries/roads/")
+    assert page.context["year"]["received"].value == 6
+    assert_nothing_withheld_is_recovered(client)
