@@ -292,9 +292,7 @@ def test_the_rule_in_isolation():
     assert records.complementary_cells(values, sums, 10, lowest=1) == {quarters[0]}
 
 
-def test_a_withheld_open_data_cell_cannot_be_worked_out_from_its_month(
-    client, settings, moderator
-):
+def test_a_withheld_open_data_cell_cannot_be_worked_out_from_its_month(client, settings, moderator):
     """Five complaints and one idea in March: the idea's row is "<3"; the March chart of
     the ministry says 6. Shown, the complaints' row gave the idea away (6 - 5)."""
     settings.PUBLIC_STATS_MIN_COUNT = 3
