@@ -3,7 +3,9 @@ and JSON, with the JSON Schema that describes them (docs/open-data.md).
 
 The same cells and the same small-number rule as the pages (``accountability.records``):
 a figure resting on fewer requests or ratings than ``PUBLIC_STATS_MIN_COUNT`` is withheld
-(``null`` in JSON, ``<10`` in CSV) and named in the row's ``suppressed`` list. Machine
+(``null`` in JSON, ``<10`` in CSV) and named in the row's ``suppressed`` list; so is a
+figure of the last 12 months withheld by complementary suppression (``withheld`` in CSV,
+named in ``suppressed_complementary`` too), the same cells as on the pages. Machine
 values only: Latin digits, ISO 8601 months and moments, codes rather than labels (with
 both languages' names beside them).
 """
@@ -136,11 +138,23 @@ FIELDS = [
         "suppressed",
         "array",
         gettext_lazy(
-            "The fields of this row withheld under the small-number rule (they rest on fewer "
-            "requests or ratings than the threshold)."
+            "The fields of this row withheld: under the small-number rule (they rest on fewer "
+            "requests or ratings than the threshold) or to protect another withheld figure."
+        ),
+    ),
+    Field(
+        "suppressed_complementary",
+        "array",
+        gettext_lazy(
+            "Of those, the fields withheld although they rest on enough requests or ratings: "
+            "shown, they would let a withheld figure be worked out by subtraction from a "
+            "published total."
         ),
     ),
 ]
+LIST_FIELDS = {"suppressed", "suppressed_complementary"}
+# How a complementary withheld figure is written in CSV ("<10" would be untrue of it).
+COMPLEMENTARY_CSV = "withheld"
 FIELD_NAMES = [f.name for f in FIELDS]
 MEASURE_FIELDS = [f for f in FIELDS if f.measure]
 
@@ -159,10 +173,13 @@ def _value(shown: records.Shown, decimals: int | None):
 
 def rows(today=None) -> list[dict]:
     """Every (month, ministry, topic, kind) with requests, oldest month first: three
-    queries for the cells (whole months, this month's days) and the names (two)."""
+    queries for the cells (whole months, this month's days) and the names (two). The
+    cells of the last 12 months are withheld as on the pages (``records.publication``)."""
     today = today or timezone.localdate()
     found = records.cells(None, None, today)
     targets = records.topic_targets()
+    window, quarters = records.periods(today)
+    published = records.publication(found, targets, window, quarters)
     ministries = {
         m.pk: m
         for m in Ministry.objects.filter(pk__in={key[1] for key in found if key[1]}).only(
@@ -170,7 +187,7 @@ def rows(today=None) -> list[dict]:
         )
     }
     topics = {t.pk: t for t in Topic.objects.only("name_ar", "name_en", "response_days")}
-    minimum = records.threshold()
+    minimum = published.minimum
     result = []
     for key in sorted(found, key=lambda k: (k[0], k[1] or 0, k[2], k[3])):
         month, ministry_id, topic_id, kind = key
@@ -178,7 +195,10 @@ def rows(today=None) -> list[dict]:
         record.add(found[key], targets.get(topic_id))
         if record.figures.received <= 0:
             continue
-        shown = record.shown(minimum)
+        if window.contains(month):
+            shown = published.shown(month, (ministry_id, topic_id, kind))
+        else:  # no published sum covers it: the small-number rule suffices
+            shown = record.shown(minimum)
         ministry = ministries.get(ministry_id)
         topic = topics[topic_id]
         row = {
@@ -195,6 +215,9 @@ def rows(today=None) -> list[dict]:
         for f in MEASURE_FIELDS:
             row[f.name] = _value(shown[f.measure], f.decimals)
         row["suppressed"] = [f.name for f in MEASURE_FIELDS if shown[f.measure].withheld]
+        row["suppressed_complementary"] = [
+            f.name for f in MEASURE_FIELDS if shown[f.measure].complementary
+        ]
         result.append(row)
     return result
 
@@ -215,7 +238,8 @@ def document(schema_url: str, today=None) -> dict:
 
 def csv_text(today=None) -> str:
     """The rows as CSV (UTF-8 with a byte order mark, so spreadsheets read the Arabic);
-    a withheld figure is written ``<10``, the list of withheld fields space-separated."""
+    a withheld figure is written ``<10`` (``withheld`` when it is withheld to protect
+    another), the lists of withheld fields space-separated."""
     withheld = f"<{records.threshold()}"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -224,8 +248,10 @@ def csv_text(today=None) -> str:
         cells = []
         for f in FIELDS:
             value = row[f.name]
-            if f.name == "suppressed":
+            if f.name in LIST_FIELDS:
                 cells.append(" ".join(value))
+            elif f.name in row["suppressed_complementary"]:
+                cells.append(COMPLEMENTARY_CSV)
             elif f.name in row["suppressed"]:
                 cells.append(withheld)
             else:
@@ -240,7 +266,7 @@ def json_schema(schema_url: str) -> dict:
     properties = {}
     for f in FIELDS:
         prop: dict = {"type": f.json_type, "description": str(f.description)}
-        if f.name == "suppressed":
+        if f.name in LIST_FIELDS:
             prop["items"] = {"enum": [m.name for m in MEASURE_FIELDS]}
             prop["uniqueItems"] = True
         prop.update(dict(f.extra))

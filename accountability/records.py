@@ -13,6 +13,8 @@ the open data and the staff dashboard cannot disagree. What this module adds:
 - the small-number rule (``settings.PUBLIC_STATS_MIN_COUNT``, 10 by default): a figure
   resting on fewer requests or ratings than that is *withheld* (shown as "fewer than 10",
   never exactly), and a ministry that received fewer requests in a period is not ranked;
+- complementary suppression (``publication``): more figures withheld ("withheld") where
+  the published sums would otherwise give a withheld one away;
 - the comparison of all ministries, sorted by any figure (``sort_rows``).
 
 Definitions per figure (docs/decisions.md, "Public accountability"):
@@ -30,7 +32,6 @@ Definitions per figure (docs/decisions.md, "Public accountability"):
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -71,6 +72,19 @@ MEASURES = [
 MEASURE_BY_NAME = {measure.name: measure for measure in MEASURES}
 
 
+# The counts that add up across cells, and the figures that rest on each: a sum of a
+# withheld cell (a count, answers within the target = share x answered, the sum of the
+# ratings = average x ratings) could be worked out by subtraction, so all the figures
+# resting on one base are withheld together. The median to the first response rests on
+# the first responses, which are not published and do not add up: the small-number rule
+# alone covers it.
+BASES = {
+    "received": ("received",),
+    "answered": ("answered", "within_target", "answer", "reopened"),
+    "ratings": ("ratings", "rating"),
+}
+
+
 def threshold() -> int:
     return settings.PUBLIC_STATS_MIN_COUNT
 
@@ -84,6 +98,9 @@ class Shown:
     value: float | int | None
     withheld: bool
     style: str
+    # Withheld although it rests on enough requests: it would give a withheld figure away
+    # by subtraction (``publication``). Shown as "withheld", never as "fewer than 10".
+    complementary: bool = False
 
 
 @dataclass
@@ -114,13 +131,25 @@ class Record:
             "reopened": (f.reopenings / answers if answers else None, answers),
         }
 
-    def shown(self, minimum: int | None = None) -> dict[str, Shown]:
+    def bases(self) -> dict[str, int]:
+        """The counts the additive figures rest on (``BASES``)."""
+        f = self.figures
+        return {"received": f.received, "answered": f.answers, "ratings": f.ratings}
+
+    def shown(
+        self, minimum: int | None = None, complementary: frozenset[str] = frozenset()
+    ) -> dict[str, Shown]:
+        """``complementary``: the bases (``BASES``) withheld by ``publication`` although
+        they rest on enough requests."""
         minimum = threshold() if minimum is None else minimum
+        also_withheld = {name for base in complementary for name in BASES[base]}
         result = {}
         for name, (value, base) in self.raw().items():
             style = MEASURE_BY_NAME[name].style
             if base < minimum:
                 result[name] = Shown(None, True, style)
+            elif name in also_withheld:
+                result[name] = Shown(None, True, style, complementary=True)
             else:
                 result[name] = Shown(value, False, style)
         return result
@@ -238,39 +267,6 @@ def topic_targets() -> dict[int, int]:
     return dict(Topic.objects.values_list("pk", "response_days"))
 
 
-def record_of(
-    found: dict[Key, stats.Figures],
-    targets: dict[int, int],
-    *,
-    period: Period | None = None,
-    ministry_id: int | type | None = ...,
-    months: Iterable[datetime.date] | None = None,
-) -> Record:
-    """The record of the cells of a period (or of some months), for one ministry
-    (``ministry_id``; None: requests not routed to a ministry) or all (left out)."""
-    months = set(months) if months is not None else None
-    record = Record()
-    for (month, key_ministry, topic_id, _kind), figures in found.items():
-        if ministry_id is not ... and key_ministry != ministry_id:
-            continue
-        if period is not None and not period.contains(month):
-            continue
-        if months is not None and month not in months:
-            continue
-        record.add(figures, targets.get(topic_id))
-    return record
-
-
-def records_by_ministry(
-    found: dict[Key, stats.Figures], targets: dict[int, int], period: Period
-) -> dict[int | None, Record]:
-    result: dict[int | None, Record] = {}
-    for (month, ministry_id, topic_id, _kind), figures in found.items():
-        if period.contains(month):
-            result.setdefault(ministry_id, Record()).add(figures, targets.get(topic_id))
-    return result
-
-
 # --- The comparison of all ministries -----------------------------------------------------
 
 DEFAULT_SORT = "-within_target"
@@ -339,3 +335,233 @@ def sort_rows(rows: list[Row], column: str, descending: bool) -> list[Row]:
     for row in rest + unranked:
         row.rank = None
     return comparable + rest + unranked
+
+
+# --- Complementary suppression ------------------------------------------------------------
+#
+# The published figures of the last 12 months are nodes (time, place): time is "12m", a
+# quarter's key or a month; place is ``ALL``, a ministry's id (None: not with a ministry)
+# or an open-data cell (ministry, topic, kind), at months only. They add up along two
+# hierarchies (docs/open-data.md, "Sums"), each a relation total = sum of parts:
+#   12 months = its quarters, a quarter = its months (for ALL and for each ministry);
+#   ALL = the ministries (at each month, quarter and the 12 months);
+#   a ministry's month = its open-data cells.
+# A node with no requests is known to be zero (open data has no row for it).
+
+ALL = "all"
+Node = tuple[object, object]
+Relation = tuple[Node, tuple[Node, ...]]
+
+
+def _node_order(node: Node) -> str:
+    return repr(node)
+
+
+def _range_in(
+    relation: Relation,
+    node: Node,
+    values: dict[Node, int],
+    bounds: dict[Node, tuple[int, int | None]],
+) -> tuple[int, int | None]:
+    """What ``relation`` says of a withheld ``node`` (its bounds narrowed) when every
+    other withheld node of it lies within ``bounds``, the others' values being shown."""
+    total, parts = relation
+    terms = [(total, -1), *((part, 1) for part in parts)]
+    # sum(sign * value) == 0, so sign(node) * value(node) == -rest; None: unbounded.
+    rest_low: int | None = 0
+    rest_high: int | None = 0
+    coefficient = 0
+    for other, sign in terms:
+        if other == node:
+            coefficient += sign
+            continue
+        low, high = bounds.get(other) or (values.get(other, 0),) * 2
+        if sign < 0:
+            low, high = (None if high is None else -high), -low
+        rest_low = None if rest_low is None or low is None else rest_low + low
+        rest_high = None if rest_high is None or high is None else rest_high + high
+    low, high = bounds[node]
+    if coefficient == 1:  # node == -rest
+        candidates = (
+            None if rest_high is None else -rest_high,
+            None if rest_low is None else -rest_low,
+        )
+    else:  # node == rest
+        candidates = (rest_low, rest_high)
+    if candidates[0] is not None:
+        low = max(low, candidates[0])
+    if candidates[1] is not None:
+        high = candidates[1] if high is None else min(high, candidates[1])
+    return low, high
+
+
+def _recoverable(low: int, high: int | None) -> bool:
+    return high is not None and low >= high
+
+
+def complementary_cells(
+    values: dict[Node, int],
+    relations: list[Relation],
+    minimum: int,
+    *,
+    lowest: int = 0,
+    total_first: frozenset = frozenset(),
+) -> set[Node]:
+    """The nodes to withhold besides those under ``minimum`` (the primary ones), so that
+    no withheld value of one base can be worked out from the shown ones and the sums.
+
+    ``values``: every node's count (a node missing is zero and known); ``lowest``: the
+    least a withheld count can be (1 for received: a node with no request is not
+    withheld); ``total_first``: the relations (all ministries = each ministry) whose
+    total is withheld rather than a part.
+
+    A withheld value is "worked out" when the sums, with what the wording tells (primary:
+    ``lowest`` to ``minimum - 1``; complementary: ``minimum`` or more), leave it a single
+    possible value: first relation by relation, then with the bounds narrowed across all
+    relations until they settle. Each time the smallest shown part (ties by node) is
+    withheld, or the total when the relation is in ``total_first`` or no part is shown,
+    until nothing withheld can be worked out. Deterministic: same data, same cells, for
+    every page and file."""
+    primary = {node for node, value in values.items() if value < minimum}
+    # What a visitor knows of each withheld node from its wording.
+    withheld: dict[Node, tuple[int, int | None]] = dict.fromkeys(primary, (lowest, minimum - 1))
+    by_node: dict[Node, list[int]] = {}
+    for index, (total, parts) in enumerate(relations):
+        for node in (total, *parts):
+            by_node.setdefault(node, []).append(index)
+
+    def withhold_one(relation: Relation) -> bool:
+        total, parts = relation
+        shown_parts = [p for p in parts if p not in withheld and values.get(p, 0) > 0]
+        total_shown = total not in withheld and values.get(total, 0) > 0
+        if total_shown and (relation in total_first or not shown_parts):
+            withheld[total] = (minimum, None)
+            return True
+        if shown_parts:
+            withheld[min(shown_parts, key=lambda p: (values[p], _node_order(p)))] = (minimum, None)
+            return True
+        return False
+
+    def locally_recoverable(relation: Relation) -> bool:
+        total, parts = relation
+        return any(
+            _recoverable(*_range_in(relation, node, values, withheld))
+            for node in (total, *parts)
+            if node in withheld
+        )
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for relation in relations:
+                if locally_recoverable(relation) and withhold_one(relation):
+                    changed = True
+        bounds = dict(withheld)
+        for _pass in range(50):
+            narrowed = False
+            for relation in relations:
+                total, parts = relation
+                for node in (total, *parts):
+                    if node in bounds:
+                        new = _range_in(relation, node, values, bounds)
+                        if new != bounds[node] and not (new[1] is not None and new[0] > new[1]):
+                            bounds[node], narrowed = new, True
+            if not narrowed:
+                break
+        found = sorted(
+            (node for node, (low, high) in bounds.items() if _recoverable(low, high)),
+            key=_node_order,
+        )
+        progressed = False
+        for node in found:
+            for index in by_node.get(node, ()):
+                if withhold_one(relations[index]):
+                    progressed = True
+                    break
+        if not progressed:
+            return set(withheld) - primary
+
+
+@dataclass
+class Publication:
+    """The records of every published node of the last 12 months and the bases withheld
+    in each beyond the small-number rule: what every page, chart and file shows."""
+
+    records: dict[Node, Record]
+    complementary: dict[Node, frozenset[str]]
+    minimum: int
+
+    def record(self, time, place) -> Record:
+        return self.records.get((time, place)) or Record()
+
+    def shown(self, time, place) -> dict[str, Shown]:
+        """``time``: a ``Period`` or a month; ``place``: ``ALL``, a ministry's id or an
+        open-data cell (ministry, topic, kind)."""
+        key = time.key if isinstance(time, Period) else time
+        return self.record(key, place).shown(
+            self.minimum, self.complementary.get((key, place), frozenset())
+        )
+
+
+def publication(
+    found: dict[Key, stats.Figures],
+    targets: dict[int, int],
+    window: Period,
+    quarters: list[Period],
+    minimum: int | None = None,
+) -> Publication:
+    """The nodes of ``window`` (cells outside it are left out: no published sum covers
+    them), their sums, and the complementary suppression of each base."""
+    minimum = threshold() if minimum is None else minimum
+    records: dict[Node, Record] = {}
+    quarter_of = {month: quarter.key for quarter in quarters for month in quarter.months}
+    for (month, ministry_id, topic_id, kind), figures in found.items():
+        if not window.contains(month):
+            continue
+        target = targets.get(topic_id)
+        for time in (month, quarter_of[month], window.key):
+            for place in (ALL, ministry_id):
+                records.setdefault((time, place), Record()).add(figures, target)
+        records.setdefault((month, (ministry_id, topic_id, kind)), Record()).add(figures, target)
+    records = {node: record for node, record in records.items() if record.figures.received > 0}
+
+    months_of: dict[tuple, list[Node]] = {}
+    quarters_of: dict[object, list[Node]] = {}
+    ministries_of: dict[object, list[Node]] = {}
+    cells_of: dict[Node, list[Node]] = {}
+    for node in sorted(records, key=_node_order):
+        time, place = node
+        if isinstance(place, tuple):
+            cells_of.setdefault((time, place[0]), []).append(node)
+            continue
+        if place != ALL:
+            ministries_of.setdefault(time, []).append(node)
+        if isinstance(time, datetime.date):
+            months_of.setdefault((quarter_of[time], place), []).append(node)
+        elif time != window.key:
+            quarters_of.setdefault(place, []).append(node)
+    groups = [
+        *(((window.key, place), parts) for place, parts in quarters_of.items()),
+        *((total, parts) for total, parts in months_of.items()),
+        *(((time, ALL), parts) for time, parts in ministries_of.items()),
+        *((total, parts) for total, parts in cells_of.items()),
+    ]
+    relations = [(total, tuple(parts)) for total, parts in groups]
+    # The comparison of the ministries is what the pages are for: their sum goes first.
+    sums_of_ministries = frozenset(r for r in relations if r[0][1] == ALL and r[1][0][1] != ALL)
+
+    complementary: dict[Node, set[str]] = {}
+    for base in BASES:
+        values = {node: record.bases()[base] for node, record in records.items()}
+        for node in complementary_cells(
+            values,
+            relations,
+            minimum,
+            lowest=1 if base == "received" else 0,
+            total_first=sums_of_ministries,
+        ):
+            complementary.setdefault(node, set()).add(base)
+    return Publication(
+        records, {node: frozenset(bases) for node, bases in complementary.items()}, minimum
+    )

@@ -16,7 +16,6 @@ from django.utils.encoding import escape_uri_path
 from accountability import charts, opendata, records, sections
 from news.http import public_page
 from news.models import Article
-from portal import roles
 from portal.models import Ministry
 
 LATEST_NEWS = 4
@@ -48,12 +47,9 @@ def _link(path: str, period: str, sort: str) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def _trend(found, targets, window, measure: str, rtl: bool, **which) -> dict:
+def _trend(published: records.Publication, window, measure: str, rtl: bool, place) -> dict:
     points = [
-        charts.Point(
-            month, records.record_of(found, targets, months=[month], **which).shown()[measure]
-        )
-        for month in window.months
+        charts.Point(month, published.shown(month, place)[measure]) for month in window.months
     ]
     return charts.bar_chart(points, rtl)
 
@@ -74,24 +70,22 @@ def ministry_list(request: HttpRequest) -> HttpResponse:
     path = escape_uri_path(request.path)
 
     found = records.cells(None, window.first_day, today)
-    targets = records.topic_targets()
-    per_ministry = records.records_by_ministry(found, targets, period)
-    with_data = [key for key in per_ministry if key is not None]
+    published = records.publication(found, records.topic_targets(), window, quarters)
+    with_data = {key[1] for key in found if key[1] is not None and period.contains(key[0])}
     ministries = Ministry.objects.filter(Q(is_active=True) | Q(pk__in=with_data))
-    minimum = records.threshold()
+    minimum = published.minimum
     rows = []
     for ministry in ministries:
-        record = per_ministry.get(ministry.pk, records.Record())
+        record = published.record(period.key, ministry.pk)
         rows.append(
             records.Row(
                 ministry=ministry,
                 record=record,
-                shown=record.shown(minimum),
+                shown=published.shown(period, ministry.pk),
                 ranked=record.is_ranked(minimum),
             )
         )
     rows = records.sort_rows(rows, column, descending)
-    total = records.record_of(found, targets, period=period)
     columns = []
     for name, label in [("name", None), *((m.name, m.label) for m in records.MEASURES)]:
         active = name == column
@@ -118,11 +112,11 @@ def ministry_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "columns": columns,
         "sort_column": column,
-        "total": total.shown(minimum),
+        "total": published.shown(period, records.ALL),
         "minimum": minimum,
         "measures": records.MEASURES,
-        "received_chart": _trend(found, targets, window, "received", rtl),
-        "within_chart": _trend(found, targets, window, "within_target", rtl),
+        "received_chart": _trend(published, window, "received", rtl, records.ALL),
+        "within_chart": _trend(published, window, "within_target", rtl, records.ALL),
     }
     return render(request, "accountability/ministry_list.html", context)
 
@@ -132,17 +126,14 @@ def ministry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ministry = get_object_or_404(Ministry, slug=slug)
     today = timezone.localdate()
     window, quarters = records.periods(today)
-    # The ministry's own rows: the same scope as its officers' dashboard, counted only.
-    scope = roles.FeedbackScope(ministry_id=ministry.pk, opens_items=False)
-    found = records.cells(scope, window.first_day, today)
-    targets = records.topic_targets()
-    minimum = records.threshold()
-    year = records.record_of(found, targets, period=window, ministry_id=ministry.pk)
+    # Every ministry's cells: what is withheld depends on the sums over all of them.
+    found = records.cells(None, window.first_day, today)
+    published = records.publication(found, records.topic_targets(), window, quarters)
+    minimum = published.minimum
+    year = published.record(window.key, ministry.pk)
     quarter_rows = []
     for quarter in reversed(quarters):  # newest first
-        shown = records.record_of(found, targets, period=quarter, ministry_id=ministry.pk).shown(
-            minimum
-        )
+        shown = published.shown(quarter, ministry.pk)
         quarter_rows.append(
             {
                 "period": quarter,
@@ -151,17 +142,16 @@ def ministry_detail(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     rtl = translation.get_language_bidi()
-    which = {"ministry_id": ministry.pk}
     context = {
         "ministry": ministry,
         "window": window,
-        "year": year.shown(minimum),
+        "year": published.shown(window, ministry.pk),
         "ranked": year.is_ranked(minimum),
         "quarters": quarter_rows,
         "minimum": minimum,
         "measures": records.MEASURES,
-        "received_chart": _trend(found, targets, window, "received", rtl, **which),
-        "within_chart": _trend(found, targets, window, "within_target", rtl, **which),
+        "received_chart": _trend(published, window, "received", rtl, ministry.pk),
+        "within_chart": _trend(published, window, "within_target", rtl, ministry.pk),
         "channels": list(ministry.channels.filter(is_active=True)),
         "articles": list(
             Article.objects.published().for_cards().filter(ministries=ministry)[:LATEST_NEWS]
