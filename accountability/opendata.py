@@ -172,14 +172,12 @@ def _value(shown: records.Shown, decimals: int | None):
 
 
 def rows(today=None) -> list[dict]:
-    """Every (month, ministry, topic, kind) with requests, oldest month first: three
-    queries for the cells (whole months, this month's days) and the names (two). The
-    cells of the last 12 months are withheld as on the pages (``records.publication``)."""
-    today = today or timezone.localdate()
-    found = records.cells(None, None, today)
-    targets = records.topic_targets()
-    window, quarters = records.periods(today)
-    published = records.publication(found, targets, window, quarters)
+    """Every (month, ministry, topic, kind) with requests, oldest month first: the
+    snapshot the pages show (``records.snapshot``: the cells, withheld as on the pages)
+    and the names (two queries)."""
+    taken = records.snapshot(today or timezone.localdate())
+    found, targets, window = taken.found, taken.targets, taken.window
+    published = taken.publication
     ministries = {
         m.pk: m
         for m in Ministry.objects.filter(pk__in={key[1] for key in found if key[1]}).only(

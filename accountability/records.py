@@ -32,9 +32,12 @@ Definitions per figure (docs/decisions.md, "Public accountability"):
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +45,9 @@ from feedback import stats
 from feedback.models import Topic
 from portal import roles
 from portal.formatting import MONTH_NAMES, local_month
+from portal.pagecache import single_flight
+
+logger = logging.getLogger(__name__)
 
 WINDOW_MONTHS = 12
 Key = tuple[datetime.date, int | None, int, str]  # (month, ministry, topic, kind)
@@ -565,3 +571,51 @@ def publication(
     return Publication(
         records, {node: frozenset(bases) for node, bases in complementary.items()}, minimum
     )
+
+
+# --- One snapshot for every page and file -------------------------------------------------
+
+SNAPSHOT_SECONDS = 300  # as long as a stored public page lives (news/cache.py)
+
+
+@dataclass
+class Snapshot:
+    """Every cell (all months), the topics' targets, the periods and the publication of
+    the last 12 months, taken together: the pages, the charts and the open data of the
+    same minutes show the same figures, withheld alike, and the suppression (up to a
+    second on a big country's cells) is worked out once, not once per page."""
+
+    found: dict[Key, stats.Figures]
+    targets: dict[int, int]
+    window: Period
+    quarters: list[Period]
+    publication: Publication
+
+
+def snapshot(today: datetime.date | None = None) -> Snapshot:
+    """The current snapshot: from the shared cache, else taken (one request at a time,
+    ``portal.pagecache.single_flight``) and kept ``SNAPSHOT_SECONDS``."""
+    today = today or timezone.localdate()
+    key = f"accountability:snapshot:{today.isoformat()}:{threshold()}"
+
+    def lookup() -> Snapshot | None:
+        return cache.get(key)
+
+    def take() -> Snapshot:
+        found = cells(None, None, today)
+        targets = topic_targets()
+        window, quarters = periods(today)
+        taken = Snapshot(
+            found, targets, window, quarters, publication(found, targets, window, quarters)
+        )
+        try:
+            cache.set(key, taken, SNAPSHOT_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable; statistics snapshot not kept", exc_info=True)
+        return taken
+
+    try:
+        return lookup() or single_flight(key, lookup, take)
+    except Exception:  # the cache is optional
+        logger.warning("cache unavailable; statistics snapshot taken for this page", exc_info=True)
+        return take()

@@ -57,7 +57,8 @@ def _trend(published: records.Publication, window, measure: str, rtl: bool, plac
 @public_page(params=("period", "sort"))
 def ministry_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    window, quarters = records.periods(today)
+    taken = records.snapshot(today)
+    window, quarters, published = taken.window, taken.quarters, taken.publication
     by_key = {window.key: window, **{q.key: q for q in quarters}}
     if clean := _clean(
         request,
@@ -69,9 +70,7 @@ def ministry_list(request: HttpRequest) -> HttpResponse:
     sort = records.sort_value(column, descending)
     path = escape_uri_path(request.path)
 
-    found = records.cells(None, window.first_day, today)
-    published = records.publication(found, records.topic_targets(), window, quarters)
-    with_data = {key[1] for key in found if key[1] is not None and period.contains(key[0])}
+    with_data = {key[1] for key in taken.found if key[1] is not None and period.contains(key[0])}
     ministries = Ministry.objects.filter(Q(is_active=True) | Q(pk__in=with_data))
     minimum = published.minimum
     rows = []
@@ -125,10 +124,9 @@ def ministry_list(request: HttpRequest) -> HttpResponse:
 def ministry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ministry = get_object_or_404(Ministry, slug=slug)
     today = timezone.localdate()
-    window, quarters = records.periods(today)
     # Every ministry's cells: what is withheld depends on the sums over all of them.
-    found = records.cells(None, window.first_day, today)
-    published = records.publication(found, records.topic_targets(), window, quarters)
+    taken = records.snapshot(today)
+    window, quarters, published = taken.window, taken.quarters, taken.publication
     minimum = published.minimum
     year = published.record(window.key, ministry.pk)
     quarter_rows = []

@@ -107,3 +107,23 @@ def test_queries_do_not_grow_with_requests_or_ministries(client, url, ministry_a
     _grow(5, 6, moderator)
     assert _queries(client, url) == few
     assert few <= 10
+
+
+def test_the_pages_and_files_of_the_same_minutes_rest_on_one_snapshot(client, data, moderator):
+    """The list, a ministry's page and the open data read one snapshot (the suppression
+    worked out once); requests that arrive meanwhile show together when it is renewed."""
+    from news import cache as news_cache
+
+    before = get(client, "/en/ministries/")
+    with CaptureQueriesContext(connection) as context, clock(TODAY):
+        assert client.get("/en/ministries/open-data/statistics.csv").status_code == 200
+    # The names of the ministries and topics only: no statistics table is read again.
+    assert not any("stat" in query["sql"].lower() for query in context.captured_queries)
+    for _n in range(12):
+        with clock(at(11, 2)):
+            make_submission()
+    news_cache.bump()  # the pages' own copies go; the snapshot stays its minutes
+    again = get(client, "/en/ministries/")
+    assert cells(again, "Ministry of Health") == cells(before, "Ministry of Health")
+    clear_test_cache()  # five minutes later
+    assert get(client, "/en/ministries/").content != before.content
