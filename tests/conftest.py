@@ -31,6 +31,15 @@ def clear_test_cache() -> None:
         backend.clear()
 
 
+def close_thread_caches() -> None:
+    """Close the Redis sockets of the calling thread's own cache (each thread has one):
+    a test's threads would otherwise leave them to the garbage collector, and the
+    ResourceWarning fails the run."""
+    inner = getattr(caches["default"], "_cache", None)
+    for pool in getattr(inner, "_pools", {}).values():
+        pool.disconnect()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Every test starts with an empty cache (rate limits, cached fragments)."""

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from portal import pagecache
-from tests.conftest import clear_test_cache
+from tests.conftest import clear_test_cache, close_thread_caches
 from tests.factories import make_article
 
 # Headers that differ between two answers for reasons of their own.
@@ -112,6 +112,7 @@ def test_64_concurrent_requests_after_the_cache_is_emptied_render_the_page_once(
             bodies.add(response.content)
         finally:
             connections.close_all()
+            close_thread_caches()
 
     threads = [threading.Thread(target=visit) for _ in range(64)]
     for thread in threads:
@@ -157,8 +158,11 @@ def test_single_flight_with_threads_on_the_real_cache():
         return "rendered"
 
     def visit():
-        started.wait()
-        results.append(pagecache.single_flight(key, lambda: store.get("page"), render))
+        try:
+            started.wait()
+            results.append(pagecache.single_flight(key, lambda: store.get("page"), render))
+        finally:
+            close_thread_caches()
 
     threads = [threading.Thread(target=visit) for _ in range(64)]
     for thread in threads:
@@ -184,8 +188,11 @@ def test_a_page_that_cannot_be_stored_lets_the_waiters_go_at_once(monkeypatch):
     results = []
 
     def visit():
-        started.wait()
-        results.append(pagecache.single_flight("test:not-stored", lambda: None, render))
+        try:
+            started.wait()
+            results.append(pagecache.single_flight("test:not-stored", lambda: None, render))
+        finally:
+            close_thread_caches()
 
     threads = [threading.Thread(target=visit) for _ in range(8)]
     for thread in threads:
