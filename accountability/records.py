@@ -615,7 +615,8 @@ def snapshot(today: datetime.date | None = None) -> Snapshot:
         return taken
 
     try:
-        return lookup() or single_flight(key, lookup, take)
-    except Exception:  # the cache is optional
+        kept = lookup()
+    except Exception:  # the cache is optional (single_flight copes with it on its own)
         logger.warning("cache unavailable; statistics snapshot taken for this page", exc_info=True)
         return take()
+    return kept or single_flight(key, lookup, take)

@@ -127,3 +127,20 @@ def test_the_pages_and_files_of_the_same_minutes_rest_on_one_snapshot(client, da
     assert cells(again, "Ministry of Health") == cells(before, "Ministry of Health")
     clear_test_cache()  # five minutes later
     assert get(client, "/en/ministries/").content != before.content
+
+
+def test_the_statistics_still_answer_when_the_cache_is_down(client, data, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for url in (
+        "/en/ministries/",
+        "/ar/ministries/health/",
+        "/en/ministries/open-data/statistics.csv",
+    ):
+        assert get(client, url).status_code == 200, url
+    assert "Ministry of Health" in get(client, "/en/ministries/").content.decode()
